@@ -1,0 +1,139 @@
+"""The MkDocs side of 心育资源库: a thin layer that places what xinyu generates.
+
+- on_config:   read and check the content once per `mkdocs build`; errors stop the build.
+- on_files:    add the generated lesson, parent, training and index pages for the language
+               being built (runs after mkdocs-static-i18n, which builds each language in turn).
+- on_page_markdown: fill `<!-- xinyu:NAME -->` markers in hand-written pages.
+- on_nav:      order the top level and name sections in the reader's language.
+- on_post_page / on_post_build: per-language search (see xinyu.search).
+"""
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File
+from mkdocs.structure.nav import Section
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from xinyu import checks, content, data, offline, search, site  # noqa: E402
+
+log = logging.getLogger("mkdocs.hooks.xinyu")
+STATE: dict = {}
+
+
+def _i18n(config):
+    return config.plugins["i18n"]
+
+
+def _lang(config) -> str:
+    return _i18n(config).current_language
+
+
+def on_config(config):
+    if _i18n(config).building:      # a later language of the same build: content already read
+        return config
+    lib = content.load()
+    problems = checks.check(lib)
+    errors = [p for p in problems if p.level == "error"]
+    for p in problems:
+        if p.level != "error":
+            log.info("content warning: %s", p)
+    if errors:
+        raise PluginError("the content checker found %d error(s):\n%s\nRun `python scripts/check.py` for the full report."
+                          % (len(errors), "\n".join(str(p) for p in errors)))
+    STATE["lib"] = lib
+    STATE["pages"] = {lang: site.generated_pages(lib, lang) for lang in site.LANGS}
+    STATE["untranslated"] = set()
+    return config
+
+
+def _dest(uri: str, lang: str, config) -> str:
+    f = File(uri, None, config.site_dir, config.use_directory_urls)
+    return f.dest_uri if lang == "zh" else f"{lang}/{f.dest_uri}"
+
+
+@event_priority(-200)   # after mkdocs-static-i18n (-100) has laid out this language's files
+def on_files(files, config):
+    lang = _lang(config)
+    lib = STATE["lib"]
+    made = {}
+    for uri, markdown in STATE["pages"][lang].items():
+        f = File.generated(config, uri, content=markdown)
+        f.dest_uri = _dest(uri, lang, config)
+        item = next((i for i in lib.items if i.src_uri == uri), None)
+        translated = item is None or lang == "zh" or item.translation is not None
+        if not translated:
+            STATE["untranslated"].add(f.url)
+        f.locale = lang if translated else "zh"
+        f.locale_alternate_of = lang
+        f.localization = None if lang == "zh" else lang
+        f.norm_src_uri = uri
+        made[uri] = f
+        files.append(f)
+    for uri, f in made.items():
+        f.alternates = {}
+        for other in site.LANGS:
+            alt = f if other == lang else File(uri, None, config.site_dir, config.use_directory_urls, dest_uri=_dest(uri, other, config))
+            f.alternates[other] = alt
+    return files
+
+
+def on_page_markdown(markdown, page, config, files):
+    uri = getattr(page.file, "norm_src_uri", page.file.src_uri)
+    try:
+        return site.fill_markers(markdown, STATE["lib"], uri, _lang(config))
+    except KeyError as exc:
+        raise PluginError(str(exc)) from None
+
+
+def on_nav(nav, config, files):
+    lang = _lang(config)
+    for item in nav.items:
+        _name_section(item, lang, depth=1)
+    order = data.site()["order"]
+    rank = lambda i: order.index(_key(i, 1)) if _key(i, 1) in order else len(order)
+    nav.items.sort(key=rank)
+    return nav
+
+
+def _first_file(item):
+    if isinstance(item, Section):
+        return next((f for f in map(_first_file, item.children) if f), None)
+    return getattr(item, "file", None)
+
+
+def _key(item, depth: int) -> str:
+    """A page's docs-space path, or a section's folder ("lessons/grade-07/")."""
+    f = _first_file(item)
+    if f is None:
+        return ""
+    uri = getattr(f, "norm_src_uri", f.src_uri)
+    return "/".join(uri.split("/")[:depth]) + "/" if isinstance(item, Section) else uri
+
+
+def _name_section(item, lang: str, depth: int) -> None:
+    if not isinstance(item, Section):
+        return
+    item.title = data.section_title(_key(item, depth), lang) or item.title
+    for child in item.children:
+        _name_section(child, lang, depth + 1)
+
+
+def on_post_page(output, page, config):
+    return search.localise_config(output, _lang(config))
+
+
+@event_priority(-200)   # after i18n has merged the languages and search has written its index
+def on_post_build(config):
+    if _i18n(config).building:
+        return
+    site_dir = Path(config.site_dir)
+    search.split_index(site_dir, site.LANGS, STATE.get("untranslated", set()),
+                       offline=config.plugins["material/offline"].config.enabled)
+    offline.neutralise_loaders(site_dir)
+    offline.remove_sitemaps(site_dir)

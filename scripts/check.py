@@ -1,0 +1,40 @@
+#!/usr/bin/env python3
+"""Check all content: schemas, vocabularies, ids, timings, sections, links, safety, duplicates.
+
+    python scripts/check.py              # the project
+    python scripts/check.py --root DIR   # another tree with lessons/ parents/ training/ docs/
+
+Prints `path:line: what is wrong — how to fix it`, errors first, then warnings.
+Exit status: 0 when there are no errors, 1 when there are. --warnings-as-errors makes warnings fail too.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from xinyu import checks, content  # noqa: E402
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--root", type=Path, help="check another tree instead of the project")
+    ap.add_argument("--warnings-as-errors", action="store_true")
+    args = ap.parse_args(argv)
+    root = args.root.resolve() if args.root else None
+    lib = content.load(root)
+    problems = checks.check(lib, root=root)
+    errors = [p for p in problems if p.level == "error"]
+    warnings = [p for p in problems if p.level != "error"]
+    for p in errors:
+        print(f"error: {p}")
+    for p in warnings:
+        print(f"warning: {p}")
+    print(f"checked {len(lib.items)} item(s): {len(errors)} error(s), {len(warnings)} warning(s)", file=sys.stderr)
+    return 1 if errors or (args.warnings_as_errors and warnings) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,147 @@
+"""The library of content: lessons, parent modules and training units, read from disk."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from . import data
+from .document import ContentError, Document, Section, read
+from .model import SCHEMAS, TIMED_SECTION
+from .paths import CONTENT_DIRS, ROOT
+
+
+@dataclass
+class Problem:
+    """One finding of the checker: `path:line: message — fix`."""
+    path: Path
+    line: int
+    message: str
+    fix: str = ""
+    level: str = "error"   # error | warning
+    rule: str = ""
+
+    def __str__(self) -> str:
+        try:
+            shown = self.path.relative_to(ROOT)
+        except ValueError:
+            shown = self.path
+        text = f"{shown}:{self.line}: {self.message}"
+        return f"{text} — {self.fix}" if self.fix else text
+
+
+@dataclass
+class Item:
+    kind: str            # lesson | parent | training
+    doc: Document
+    meta: BaseModel
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+    @property
+    def path(self) -> Path:
+        return self.doc.path
+
+    @property
+    def src_uri(self) -> str:
+        """Where the page sits in the site's docs space (zh); the English page adds en/."""
+        if self.kind == "lesson":
+            return f"lessons/grade-{self.meta.grade:02d}/{self.id}.md"
+        return f"{'parents' if self.kind == 'parent' else 'training'}/{self.id}.md"
+
+    @property
+    def steps(self) -> list[Section]:
+        s = self.doc.section(TIMED_SECTION[self.kind])
+        return s.children if s else []
+
+    @property
+    def total_minutes(self) -> int:
+        if self.kind == "lesson":
+            return self.meta.duration
+        if self.kind == "parent":
+            return self.meta.session_minutes
+        return round(self.meta.hours * 60)
+
+    @property
+    def translation(self) -> Path | None:
+        """The English version, if one has been written: `<id>.en.md` beside the file."""
+        p = self.path.with_name(f"{self.path.stem}.en.md")
+        return p if p.exists() else None
+
+
+@dataclass
+class Library:
+    items: list[Item] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)   # files that could not be read
+
+    def of(self, kind: str) -> list[Item]:
+        return [i for i in self.items if i.kind == kind]
+
+    @property
+    def lessons(self) -> list[Item]:
+        return sorted(self.of("lesson"), key=lambda i: (i.meta.grade, i.meta.semester != "autumn", min(i.meta.weeks), i.id))
+
+    @property
+    def parents(self) -> list[Item]:
+        return sorted(self.of("parent"), key=lambda i: i.id)
+
+    @property
+    def training(self) -> list[Item]:
+        return sorted(self.of("training"), key=lambda i: i.id)
+
+    def get(self, item_id: str) -> Item | None:
+        return next((i for i in self.items if i.id == item_id), None)
+
+
+def _field_of(err: dict) -> str:
+    loc = err.get("loc") or ()
+    return str(loc[0]) if loc else ""
+
+
+def load_item(kind: str, path: Path) -> tuple[Item | None, list[Problem]]:
+    try:
+        doc = read(path)
+    except ContentError as exc:
+        return None, [Problem(exc.path, exc.line, exc.message, exc.fix, rule="front-matter")]
+    try:
+        meta = SCHEMAS[kind].model_validate(doc.meta)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            key = _field_of(err)
+            where = ".".join(str(p) for p in err.get("loc", ())) or "front matter"
+            msg = err["msg"].removeprefix("Value error, ")
+            if err["type"] == "missing":
+                problems.append(Problem(path, 1, f"front matter lacks '{where}'", f"add it (see data/templates/ and the contributor page)", rule="schema"))
+            elif err["type"] == "extra_forbidden":
+                problems.append(Problem(path, doc.line_of(key), f"unknown field '{where}'", "remove it or check its spelling against the template", rule="schema"))
+            else:
+                problems.append(Problem(path, doc.line_of(key), f"'{where}': {msg}", "correct the value in the front matter", rule="schema"))
+        return None, problems
+    return Item(kind, doc, meta), []
+
+
+def content_files(root: Path | None = None) -> list[tuple[str, Path]]:
+    dirs = {k: (root / v.name if root else v) for k, v in CONTENT_DIRS.items()}
+    found = []
+    for kind, folder in dirs.items():
+        if folder.is_dir():
+            for path in sorted(folder.rglob("*.md")):
+                if path.name.endswith(".en.md") or path.name.lower() == "readme.md":
+                    continue
+                found.append((kind, path))
+    return found
+
+
+def load(root: Path | None = None) -> Library:
+    """Read every content file under `root` (the project by default)."""
+    lib = Library()
+    for kind, path in content_files(root):
+        item, problems = load_item(kind, path)
+        lib.problems.extend(problems)
+        if item:
+            lib.items.append(item)
+    return lib

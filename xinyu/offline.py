@@ -1,0 +1,36 @@
+"""Make the built site self-contained: nothing in it may reach the internet.
+
+Material's JavaScript bundle names two hosts it would load from in special cases: unpkg.com for
+Mermaid (only on pages with Mermaid diagrams, which this library does not use) and for a
+ResizeObserver polyfill (only in browsers too old to have one), and api.github.com (only when a
+repository is configured, which it is not). We rewrite those addresses to local paths that do
+not exist, so that even in those cases the browser asks only the school's own server.
+
+The sitemap is removed: it needs a public site_url, and an intranet copy has none.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+LOADERS = {
+    "https://unpkg.com/": "assets/vendor/not-bundled/unpkg/",
+    "https://api.github.com/": "assets/vendor/not-bundled/github-api/",
+}
+
+
+def neutralise_loaders(site_dir: Path) -> list[Path]:
+    changed = []
+    for js in (site_dir / "assets" / "javascripts").rglob("*.js"):
+        text = js.read_text(encoding="utf-8")
+        new = text
+        for remote, local in LOADERS.items():
+            new = new.replace(remote, local)
+        if new != text:
+            js.write_text(new, encoding="utf-8")
+            changed.append(js)
+    return changed
+
+
+def remove_sitemaps(site_dir: Path) -> None:
+    for path in site_dir.rglob("sitemap.xml*"):
+        path.unlink()
