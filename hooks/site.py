@@ -155,7 +155,7 @@ def _name_section(item, lang: str, depth: int) -> None:
 
 
 def on_post_page(output, page, config):
-    return search.localise_config(output, _lang(config))
+    return offline.compact_html(search.localise_config(output, _lang(config)))
 
 
 @event_priority(-200)   # after i18n has merged the languages and search has written its index
@@ -163,8 +163,10 @@ def on_post_build(config):
     if _i18n(config).building:
         return
     site_dir = Path(config.site_dir)
+    import jieba   # already loaded with the domain dictionary by the search plugin
     search.split_index(site_dir, site.LANGS, STATE.get("untranslated", set()),
-                       offline=config.plugins["material/offline"].config.enabled)
+                       offline=config.plugins["material/offline"].config.enabled,
+                       cut_for_search=jieba.cut_for_search)
     offline.neutralise_loaders(site_dir)
     offline.prune_lunr_languages(site_dir, config.plugins["material/search"].config.lang)
     offline.remove_sitemaps(site_dir)

@@ -37,6 +37,7 @@ BROKEN = [
     ("scored worksheet", LESSON, "分享一句话收获。", "计算总分，总分越高说明你越紧张。", 63, "scored like a test", "no-scales"),
     ("unverified phone", LESSON, "课后单独关心。", "课后单独关心，或拨打 010-12345678。", 81, "is not a verified contact", "contacts"),
     ("wrong place", LESSON, "id: g07-au-fixture-lesson", "id: g07-au-other-name", 2, "its id and grade put it at lessons/grade-07/g07-au-other-name.md", "location"),
+    ("placeholder", LESSON, "本周内向一位还不熟悉的同学说出你的三句话介绍。", "……", 73, "placeholder text left in", "placeholder"),
     ("three things", PARENT, "3. 和班主任打一次招呼。\n", "", 18, "lists 2 items", "parent-parts"),
     ("parent questions", PARENT, "**问：要不要每天检查作业？**", "要不要每天检查作业？", 38, "only 3 question(s)", "parent-parts"),
     ("parent session timing", PARENT, "情境讨论（40分钟）", "情境讨论（30分钟）", 28, "add up to 50 minutes but session_minutes is 60", "timing"),

@@ -132,8 +132,8 @@ def test_search_index_is_split_by_language(built_site):
 def test_english_pages_point_search_at_the_english_index(built_site):
     site, _ = built_site
     config = lambda p: json.loads(re.search(r'<script id="__config" type="application/json">(.*?)</script>', html(p), re.S).group(1))
-    assert config(site / "en/index.html")["base"] == "../en"
-    assert config(page(site, LESSONS[0].src_uri, "en"))["base"] == "../../../../en"
+    assert config(site / "en/index.html")["base"] == "../en/"
+    assert config(page(site, LESSONS[0].src_uri, "en"))["base"] == "../../../../en/"
     assert config(site / "index.html")["base"] == "."
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections import defaultdict
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -96,6 +97,8 @@ def rule_sections(item: Item, ctx) -> list[Problem]:
 
 
 def rule_timing(item: Item, ctx) -> list[Problem]:
+    if item.kind not in TIMED_SECTION:
+        return []
     section = item.doc.section(TIMED_SECTION[item.kind])
     if section is None:
         return []
@@ -216,7 +219,7 @@ def rule_no_external(item: Item, ctx) -> list[Problem]:
 def rule_help_link(item: Item, ctx) -> list[Problem]:
     if item.meta.sensitivity == "standard":
         return []
-    where = {"lesson": "安全提示", "parent": "需要帮助时", "training": None}[item.kind]
+    where = {"lesson": "安全提示", "parent": "需要帮助时"}.get(item.kind)
     section = item.doc.section(where) if where else None
     text = section.text if section else item.doc.body
     if not re.search(rf"\]\((\.\./)*{re.escape(HELP_PAGE)}(#[^)]*)?\)", text):
@@ -234,25 +237,31 @@ def rule_life_sensitivity(item: Item, ctx) -> list[Problem]:
     return []
 
 
+@lru_cache(maxsize=None)
+def _safety_patterns():
+    rules = data.safety()
+    scales = [(name, re.compile(rf"(?<![A-Za-z]){re.escape(name)}(?![A-Za-z])")) for name in rules["screening_scales"]]
+    scoring = [re.compile(p) for p in rules["scoring_patterns"]]
+    verified = {str(c["phone"]) for c in data.contacts() if c.get("verified") and c.get("phone")}
+    return rules["forbidden_phrases"], scales, scoring, re.compile(rules["phone_pattern"]), verified
+
+
 def safety_problems(path: Path, lines, student_facing: bool, make) -> list[Problem]:
     """Forbidden phrasing, screening scales and unverified numbers, for any text."""
-    rules = data.safety()
-    verified = {str(c["phone"]) for c in data.contacts() if c.get("verified") and c.get("phone")}
-    phone = re.compile(rules["phone_pattern"])
+    forbidden, scales, scoring, phone, verified = _safety_patterns()
     out = []
     for n, t in lines:
-        for f in rules["forbidden_phrases"]:
+        for f in forbidden:
             if f["phrase"] in t:
                 out.append(make(n, f"forbidden phrasing '{f['phrase']}' (safe-messaging rules)", f["fix"], "safety"))
         if student_facing:
-            for scale in rules["screening_scales"]:
-                if re.search(rf"(?<![A-Za-z]){re.escape(scale)}(?![A-Za-z])", t):
-                    out.append(make(n, f"screening scale '{scale}' in student-facing content",
+            for name, rx in scales:
+                if rx.search(t):
+                    out.append(make(n, f"screening scale '{name}' in student-facing content",
                                     "remove it: the plan forbids pushing scales on students (SAFE-NO-SCALES); use open reflection questions", "no-scales"))
-            for pat in rules["scoring_patterns"]:
-                if re.search(pat, t):
-                    out.append(make(n, "the worksheet is scored like a test",
-                                    "remove the scoring: lessons use open reflection, not tests or scales", "no-scales"))
+            if any(rx.search(t) for rx in scoring):
+                out.append(make(n, "the worksheet is scored like a test",
+                                "remove the scoring: lessons use open reflection, not tests or scales", "no-scales"))
         for m in phone.finditer(t):
             number = re.sub(r"\D", "", m.group(0))
             if number not in verified:
@@ -267,7 +276,20 @@ def rule_safety(item: Item, ctx) -> list[Problem]:
     return safety_problems(item.path, _text_lines(item), student_facing, make)
 
 
-ITEM_RULES = [rule_location, rule_duration, rule_sections, rule_timing, rule_lesson_parts, rule_parent_parts,
+PLACEHOLDER = re.compile(r"(^|[：:])\s*(……|\.\.\.)\s*$|\bTODO\b|\bTBD\b|\blorem\b|（课题）|活动名称", re.I)
+
+
+def rule_placeholders(item: Item, ctx) -> list[Problem]:
+    out = []
+    for n, t in _text_lines(item):
+        if PLACEHOLDER.search(t.strip().lstrip(">-*0123456789. ").strip()) or PLACEHOLDER.search(t):
+            out.append(_problem(item, n, "placeholder text left in", "write the real content (the template's …… and 活动名称 are only prompts)", "placeholder"))
+    if PLACEHOLDER.search(item.meta.title):
+        out.append(_problem(item, item.doc.line_of("title"), "placeholder title", "give the lesson its real title", "placeholder"))
+    return out
+
+
+ITEM_RULES = [rule_placeholders, rule_location, rule_duration, rule_sections, rule_timing, rule_lesson_parts, rule_parent_parts,
               rule_training_parts, rule_links, rule_no_external, rule_help_link, rule_life_sensitivity, rule_safety]
 
 

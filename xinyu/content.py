@@ -50,10 +50,14 @@ class Item:
         """Where the page sits in the site's docs space (zh); the English page adds en/."""
         if self.kind == "lesson":
             return f"lessons/grade-{self.meta.grade:02d}/{self.id}.md"
+        if self.kind == "overview":
+            return f"lessons/grade-{self.meta.grade:02d}/semester-{self.meta.semester}.md"
         return f"{'parents' if self.kind == 'parent' else 'training'}/{self.id}.md"
 
     @property
     def steps(self) -> list[Section]:
+        if self.kind not in TIMED_SECTION:
+            return []
         s = self.doc.section(TIMED_SECTION[self.kind])
         return s.children if s else []
 
@@ -91,6 +95,17 @@ class Library:
     @property
     def training(self) -> list[Item]:
         return sorted(self.of("training"), key=lambda i: i.id)
+
+    @property
+    def overviews(self) -> list[Item]:
+        return sorted(self.of("overview"), key=lambda i: (i.meta.grade, i.meta.semester != "autumn"))
+
+    def overview(self, grade: int, semester: str) -> Item | None:
+        return next((o for o in self.overviews if o.meta.grade == grade and o.meta.semester == semester), None)
+
+    def semester_lessons(self, grade: int, semester: str) -> list[Item]:
+        """A grade's lessons of one semester, in teaching order."""
+        return [i for i in self.lessons if i.meta.grade == grade and i.meta.semester == semester]
 
     def get(self, item_id: str) -> Item | None:
         return next((i for i in self.items if i.id == item_id), None)
@@ -132,7 +147,7 @@ def content_files(root: Path | None = None) -> list[tuple[str, Path]]:
             for path in sorted(folder.rglob("*.md")):
                 if path.name.endswith(".en.md") or path.name.lower() == "readme.md":
                     continue
-                found.append((kind, path))
+                found.append(("overview" if kind == "lesson" and path.name.startswith("semester-") else kind, path))
     return found
 
 

@@ -7,7 +7,7 @@ which is generated from these classes and the vocabularies.
 from __future__ import annotations
 
 import re
-from typing import Literal, Optional
+from typing import ClassVar, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -143,13 +143,35 @@ class TrainingMeta(_Meta):
     _topics = field_validator("topics")(classmethod(lambda cls, v: _check_codes(v, "training_topics")))
 
 
-SCHEMAS = {"lesson": LessonMeta, "parent": ParentMeta, "training": TrainingMeta}
+class OverviewMeta(BaseModel):
+    """A grade's semester overview: its aims and how the lessons build on each other."""
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    kind: Literal["overview"]
+    grade: int = Field(ge=1, le=12)
+    semester: Literal["autumn", "spring"]
+    title: str = Field(min_length=2)
+    title_en: Optional[str] = None
+
+    # Overviews are read by teachers only, carry no requirement and need no help notice.
+    sensitivity: ClassVar[str] = "standard"
+    requirements: ClassVar[list] = []
+    tags: ClassVar[list] = []
+    summary: ClassVar[str] = ""
+
+    @property
+    def id(self) -> str:
+        return f"g{self.grade:02d}-{'au' if self.semester == 'autumn' else 'sp'}-overview"
+
+
+SCHEMAS = {"lesson": LessonMeta, "parent": ParentMeta, "training": TrainingMeta, "overview": OverviewMeta}
 
 # Required level-2 sections, in order. Read by the checker, the scaffold and the contributor page.
 REQUIRED_SECTIONS = {
     "lesson": ["教学目标", "教学重难点", "教学准备", "教学过程", "差异化与备用方案", "课后延伸", "家校链接", "安全提示"],
     "parent": ["这周可以试试的三件事", "需要帮助时", "家长学校活动方案", "家长常问", "一页讲义"],
     "training": ["培训目标", "培训安排", "主持人提示", "案例研讨", "练习", "理解检测", "反馈表"],
+    "overview": ["本学期目标", "课程脉络"],
 }
 # The section whose level-3 headings are timed steps, and the front-matter field they add up to.
 TIMED_SECTION = {"lesson": "教学过程", "parent": "家长学校活动方案", "training": "培训安排"}

@@ -10,6 +10,7 @@ The sitemap is removed: it needs a public site_url, and an intranet copy has non
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 LOADERS = {
@@ -52,3 +53,23 @@ def prune_lunr_languages(site_dir: Path, langs: list[str]) -> list[Path]:
             path.unlink()
             removed.append(path)
     return removed
+
+
+PRE = re.compile(r"(<(pre|textarea|script)\b.*?</\2>)", re.S | re.I)
+
+
+def compact_html(html: str) -> str:
+    """Drop the indentation and blank lines of Material's templates (a third of a page).
+
+    Only whitespace at the start of a line goes, outside <pre>, <textarea> and <script>; the
+    newline stays, so text renders exactly as before.
+    """
+    parts = PRE.split(html)
+    out = []
+    i = 0
+    while i < len(parts):
+        out.append(re.sub(r"\n[ \t\r\n]+", "\n", parts[i]))
+        if i + 1 < len(parts):
+            out.append(parts[i + 1])   # the protected block, unchanged
+        i += 3
+    return "".join(out)

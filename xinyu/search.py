@@ -8,6 +8,11 @@ looks for its index (over HTTP and, through `search_index.js`, from disk).
 
 Lesson pages not yet translated are listed under /en/ with an English summary card; in the
 English index they keep only that page-level entry, not their Chinese sections.
+
+Sub-words: jieba with our domain dictionary keeps terms such as 入学适应 whole, so a search for
+适应 would miss a page that only says 入学适应. Each entry gets a `parts` field with the shorter
+words that jieba's search mode finds inside such terms; Material's search worker indexes every
+field named in the index's config, and shows only title and text.
 """
 from __future__ import annotations
 
@@ -26,7 +31,8 @@ def localise_config(html: str, lang: str, default: str = "zh") -> str:
     def fix(m):
         cfg = json.loads(m.group(2))
         base = cfg["base"].rstrip("/")
-        cfg["base"] = f"{base}/{lang}" if base not in ("", ".") else lang
+        # The trailing slash matters: the browser resolves "search/…" and result links against it.
+        cfg["base"] = f"{base}/{lang}/" if base not in ("", ".") else f"{lang}/"
         return m.group(1) + json.dumps(cfg, ensure_ascii=False, separators=(",", ":")) + m.group(3)
 
     return CONFIG.sub(fix, html, count=1)
@@ -48,15 +54,36 @@ def split_entries(docs: list[dict], lang: str, untranslated: set[str], default: 
     return out
 
 
-def split_index(site_dir: Path, langs: tuple[str, ...], untranslated: set[str], offline: bool = False) -> dict[str, int]:
+HAN = re.compile(r"[\u4e00-\u9fff]+")
+TAG = re.compile(r"<[^>]+>")
+
+
+def add_subwords(docs: list[dict], cut_for_search) -> None:
+    """Give each entry a `parts` field: words inside its whole terms (适应 inside 入学适应)."""
+    for d in docs:
+        text = TAG.sub(" ", d.get("title", "") + " " + d.get("text", "") + " " + " ".join(d.get("tags", [])))
+        whole = set(re.split(r"[\s\u200b]+", text))
+        parts = set()
+        for run in HAN.findall(text.replace("\u200b", "")):
+            parts.update(w for w in cut_for_search(run) if len(w) > 1 and w not in whole)
+        if parts:
+            d["parts"] = "\u200b".join(sorted(parts))
+
+
+def split_index(site_dir: Path, langs: tuple[str, ...], untranslated: set[str], offline: bool = False,
+                cut_for_search=None) -> dict[str, int]:
     """Rewrite the merged index as one index per language. Returns entries per language."""
     merged_path = site_dir / "search" / "search_index.json"
     if not merged_path.exists():
         return {}
     merged = json.loads(merged_path.read_text(encoding="utf-8"))
+    if cut_for_search:
+        merged["config"]["fields"]["parts"] = {"boost": 1.0}
     counts = {}
     for lang in langs:
         docs = split_entries(merged["docs"], lang, untranslated)
+        if cut_for_search:
+            add_subwords(docs, cut_for_search)
         folder = site_dir / ("search" if lang == langs[0] else f"{lang}/search")
         folder.mkdir(parents=True, exist_ok=True)
         text = json.dumps({"config": merged["config"], "docs": docs}, ensure_ascii=False, separators=(",", ":"))

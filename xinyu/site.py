@@ -71,12 +71,33 @@ def grade_uri(grade: int) -> str:
 
 # --------------------------------------------------------------------------- item pages
 
-def _card(item: Item, lang: str) -> str:
+def _position(item: Item, lib: Library, lang: str) -> str:
+    """Where a lesson sits in its semester: "秋季学期第3课（共10课） · 上一课 … · 下一课 …"."""
+    m, src = item.meta, item.src_uri
+    seq = lib.semester_lessons(m.grade, m.semester)
+    n = seq.index(item)
+    overview = lib.overview(m.grade, m.semester)
+    where = t(lang, "position_n", semester=data.label("semesters", m.semester, lang), n=n + 1, total=len(seq))
+    if overview:
+        where = f"[{where}]({rel(src, overview.src_uri)})"
+    parts = [where]
+    if n > 0:
+        parts.append(f"{t(lang, 'previous')}：[{title_of(seq[n - 1], lang)}]({rel(src, seq[n - 1].src_uri)})" if lang == "zh"
+                     else f"{t(lang, 'previous')}: [{title_of(seq[n - 1], lang)}]({rel(src, seq[n - 1].src_uri)})")
+    if n + 1 < len(seq):
+        parts.append(f"{t(lang, 'next')}：[{title_of(seq[n + 1], lang)}]({rel(src, seq[n + 1].src_uri)})" if lang == "zh"
+                     else f"{t(lang, 'next')}: [{title_of(seq[n + 1], lang)}]({rel(src, seq[n + 1].src_uri)})")
+    return "<br>".join(parts)
+
+
+def _card(item: Item, lang: str, lib: Library | None = None) -> str:
     m, src = item.meta, item.src_uri
     rows: list[tuple[str, str]] = []
     if item.kind == "lesson":
         grade = f"[{data.label('grades', m.grade, lang)}]({rel(src, grade_uri(m.grade))})"
         rows.append((t(lang, "grade"), f"{grade} · {data.label('semesters', m.semester, lang)} · {_weeks(m.weeks, lang)}"))
+        if lib is not None:
+            rows.append((t(lang, "position"), _position(item, lib, lang)))
         rows.append((t(lang, "duration"), t(lang, "minutes", n=m.duration)))
         rows.append((t(lang, "topics"), " · ".join(f"[{data.label('topics', c, lang)}]({rel(src, topic_uri(c))})" for c in m.topics)))
         if m.moment:
@@ -123,8 +144,26 @@ def _fill_body(item: Item, lang: str) -> str:
     return re.sub(r"<!--.*?-->\n?", "", body, flags=re.S)
 
 
-def render_item(item: Item, lang: str) -> str:
+def render_overview(item: Item, lib: Library, lang: str) -> str:
+    """A grade's semester overview: aims, the ordered lessons, how they build on each other."""
+    m, src = item.meta, item.src_uri
+    title = title_of(item, lang)
+    parts = [_front({"title": title}), f"# {title}\n\n"]
+    if lang == "en":
+        parts.append(_admonition("note", t(lang, "untranslated_title"), t(lang, "untranslated_note")))
+    body = item.doc.section("本学期目标").own_text.strip()
+    parts.append(f"## {t(lang, 'aims')}\n\n" + (f'<div lang="zh-Hans" markdown>\n\n{body}\n\n</div>' if lang == "en" else body) + "\n\n")
+    parts.append(f"## {t(lang, 'sequence')}\n\n")
+    parts.append(_lesson_rows(lib.semester_lessons(m.grade, m.semester), src, lang, numbered=True))
+    story = item.doc.section("课程脉络").own_text.strip()
+    parts.append(f"## {t(lang, 'how_they_build')}\n\n" + (f'<div lang="zh-Hans" markdown>\n\n{story}\n\n</div>' if lang == "en" else story) + "\n\n")
+    return "".join(parts)
+
+
+def render_item(item: Item, lang: str, lib: Library | None = None) -> str:
     """The page for one lesson, parent module or training unit, in `lang`."""
+    if item.kind == "overview":
+        return render_overview(item, lib, lang)
     m = item.meta
     tags = [data.label("topics" if item.kind == "lesson" else ("parent_topics" if item.kind == "parent" else "training_topics"), c, lang)
             for c in m.topics]
@@ -137,7 +176,7 @@ def render_item(item: Item, lang: str) -> str:
     parts = [_front(front), head]
     if lang == "zh":
         parts.append(f"{m.summary}\n\n")
-    parts.append(_card(item, lang))
+    parts.append(_card(item, lang, lib))
     if m.sensitivity == "high":
         parts.append(_admonition("warning", t(lang, "sensitive_title"), t(lang, "sensitive_note", help=rel(item.src_uri, HELP))))
     translated = item.translation
@@ -155,12 +194,12 @@ def render_item(item: Item, lang: str) -> str:
 
 # --------------------------------------------------------------------------- index pages
 
-def _lesson_rows(lessons: list[Item], from_uri: str, lang: str, with_grade: bool = False) -> str:
-    head = ([t(lang, "grade")] if with_grade else []) + [t(lang, "weeks"), t(lang, "lesson"), t(lang, "topics"), t(lang, "moment")]
+def _lesson_rows(lessons: list[Item], from_uri: str, lang: str, with_grade: bool = False, numbered: bool = False) -> str:
+    head = (["#"] if numbered else []) + ([t(lang, "grade")] if with_grade else []) + [t(lang, "weeks"), t(lang, "lesson"), t(lang, "topics"), t(lang, "moment")]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for i in lessons:
+    for n, i in enumerate(lessons, start=1):
         m = i.meta
-        cells = ([data.label("grades", m.grade, lang)] if with_grade else []) + [
+        cells = ([str(n)] if numbered else []) + ([data.label("grades", m.grade, lang)] if with_grade else []) + [
             _weeks(m.weeks, lang), f"[{title_of(i, lang)}]({rel(from_uri, i.src_uri)})",
             "、".join(data.label("topics", c, lang) for c in m.topics),
             data.label("moments", m.moment, lang) if m.moment else "",
@@ -174,8 +213,11 @@ def grade_page(lib: Library, grade: int, lang: str) -> str:
     name = data.label("grades", grade, lang)
     parts = [_front({"title": name}), f"# {t(lang, 'lessons_in_grade', grade=name)}\n\n"]
     for sem in data.vocabularies()["semesters"]:
-        lessons = [i for i in lib.lessons if i.meta.grade == grade and i.meta.semester == sem]
+        lessons = lib.semester_lessons(grade, sem)
         parts.append(f"## {data.label('semesters', sem, lang)}\n\n")
+        overview = lib.overview(grade, sem)
+        if overview:
+            parts.append(f"[{title_of(overview, lang)}]({rel(uri, overview.src_uri)})\n\n")
         parts.append(_lesson_rows(lessons, uri, lang) if lessons else t(lang, "none_yet") + "\n\n")
     return "".join(parts)
 
@@ -236,7 +278,7 @@ def generated_pages(lib: Library, lang: str) -> dict[str, str]:
     """Every generated page for `lang`: docs-space path → Markdown."""
     pages = {uri: fn(lang) for uri, fn in generated_index_pages(lib).items()}
     for item in lib.items:
-        pages[item.src_uri] = render_item(item, lang)
+        pages[item.src_uri] = render_item(item, lang, lib)
     return pages
 
 
@@ -295,7 +337,8 @@ def requirement_list(lib: Library, page_uri: str, lang: str) -> str:
 def schema_tables(lang: str) -> str:
     """The front-matter fields of each content kind, from the pydantic models."""
     from .model import REQUIRED_SECTIONS, SCHEMAS
-    names = {"lesson": ("教案", "Lesson"), "parent": ("家长模块", "Parent module"), "training": ("培训单元", "Training unit")}
+    names = {"lesson": ("教案", "Lesson"), "parent": ("家长模块", "Parent module"), "training": ("培训单元", "Training unit"),
+             "overview": ("学期概览（lessons/grade-NN/semester-autumn.md）", "Semester overview (lessons/grade-NN/semester-autumn.md)")}
     out = []
     for kind, model in SCHEMAS.items():
         out.append(f"### {names[kind][0 if lang == 'zh' else 1]}\n")

@@ -1,0 +1,119 @@
+"""The page generators, search splitting and scaffold, tested without MkDocs."""
+import json
+
+import pytest
+
+from conftest import LESSON
+from xinyu import content, data, scaffold, search, site
+
+
+@pytest.fixture
+def lib(tree):
+    return content.load(tree.root)
+
+
+def test_lesson_page_places_objectives_materials_and_help(lib):
+    lesson = lib.lessons[0]
+    md = site.render_item(lesson, "zh")
+    goals = md.index("## 教学目标")
+    assert md.index("**认知**：学生能说出结识新同学的两种办法。") > goals
+    assert md.index("**材料清单**") > md.index("## 教学准备")
+    assert "- 名字卡（每人一张）" in md
+    assert "需要帮助？" in md and "](../../help.md)" in md
+    assert "[七年级（初一）](index.md)" in md           # grade link in the card
+    assert "](../../topics/relationships.md)" in md      # topic link in the card
+
+
+def test_english_page_of_untranslated_lesson(lib):
+    md = site.render_item(lib.lessons[0], "en")
+    assert "Shown in Chinese" in md and '<div lang="zh-Hans" markdown>' in md
+    assert "| **Length** | 45 min |" in md
+
+
+def test_sensitive_notice_only_for_high(lib, tree):
+    assert "敏感主题" not in site.render_item(lib.lessons[0], "zh")
+    tree.edit(LESSON, "topics: [relationships]\n", "topics: [life]\n")
+    tree.edit(LESSON, "sensitivity: care", "sensitivity: high")
+    md = site.render_item(content.load(tree.root).lessons[0], "zh")
+    assert "敏感主题：上课前请读" in md
+
+
+def test_index_pages_list_every_lesson(lib):
+    pages = site.generated_pages(lib, "zh")
+    lesson = lib.lessons[0]
+    assert f"]({lesson.id}.md)" in pages["lessons/grade-07/index.md"]
+    assert f"](../lessons/grade-07/{lesson.id}.md)" in pages["topics/relationships.md"]
+    assert "| 初中 | [七年级（初一）](grade-07/index.md) | 1 | 0 |" in pages["lessons/index.md"]
+    for g in range(1, 13):
+        assert f"lessons/grade-{g:02d}/index.md" in pages
+    for code in data.vocabularies()["topics"]:
+        assert f"topics/{code}.md" in pages
+
+
+def test_markers(lib):
+    md = site.fill_markers("x <!-- xinyu:parent-modules --> y", lib, "parents/index.md", "zh")
+    assert "[测试用家长模块：开学第一周](p-fixture-module.md)" in md
+    with pytest.raises(KeyError, match="unknown marker"):
+        site.fill_markers("<!-- xinyu:nonsense -->", lib, "index.md", "zh")
+
+
+def test_contacts_show_only_verified_details():
+    table = site.contacts_table("zh")
+    for c in data.contacts():
+        assert c["name"]["zh"] in table
+        if c.get("verified") and c.get("phone"):
+            assert f"**{c['phone']}**" in table
+        if not c.get("verified"):
+            assert c["pending"]["zh"] in table
+
+
+def test_search_split_and_subwords():
+    docs = [{"location": "", "title": "首页", "text": "入学适应"},
+            {"location": "help/", "title": "求助", "text": ""},
+            {"location": "en/", "title": "Home", "text": "hello"},
+            {"location": "en/lessons/x/", "title": "Lesson", "text": "card"},
+            {"location": "en/lessons/x/#step", "title": "步骤", "text": "中文"}]
+    zh = search.split_entries(docs, "zh", set())
+    en = search.split_entries(docs, "en", {"en/lessons/x/"})
+    assert [d["location"] for d in zh] == ["", "help/"]
+    assert [d["location"] for d in en] == ["", "lessons/x/"]
+    search.add_subwords(zh, lambda run: ["入学", "适应", "入学适应"] if run == "入学适应" else [run])
+    assert zh[0]["parts"] == "入学\u200b适应"
+
+
+def test_localise_config():
+    html = '<script id="__config" type="application/json">{"base": "../..", "search": "x"}</script>'
+    out = search.localise_config(html, "en")
+    assert json.loads(out.split(">", 1)[1].split("</script>")[0])["base"] == "../../en/"
+    assert search.localise_config(html, "zh") == html
+
+
+def test_scaffold_makes_a_fresh_id(tree):
+    first = scaffold.new_lesson(7, "autumn", "fixture-lesson", "新课", root=tree.root)
+    assert first.name == "g07-au-fixture-lesson-2.md"     # the fixture already uses the plain id
+    text = first.read_text(encoding="utf-8")
+    assert "id: g07-au-fixture-lesson-2" in text and "duration: 45" in text and "grade: 7" in text
+    second = scaffold.new_lesson(7, "autumn", "fixture-lesson", "新课", root=tree.root)
+    assert second.name == "g07-au-fixture-lesson-3.md"
+    with pytest.raises(ValueError, match="lowercase"):
+        scaffold.new_lesson(7, "autumn", "Bad Slug", "x", root=tree.root)
+    # The scaffold is a start, not a lesson: the checker asks for it to be written out.
+    problems = [p for p in tree.check() if p.path == first]
+    assert any(p.rule == "placeholder" for p in problems)
+
+
+def test_compact_html_keeps_text_and_preformatted_blocks():
+    from xinyu.offline import compact_html
+    html = "<div>\n    <p>一\n      二</p>\n<pre><code>a\n    b</code></pre>\n  <script>x\n   y</script>\n</div>"
+    out = compact_html(html)
+    assert out == "<div>\n<p>一\n二</p>\n<pre><code>a\n    b</code></pre>\n<script>x\n   y</script>\n</div>"
+
+
+def test_overview_page_and_lesson_position(lib):
+    lesson = lib.lessons[0]
+    overview = lib.overview(7, "autumn")
+    md = site.render_item(overview, "zh", lib)
+    assert "## 课程顺序" in md and f"]({lesson.id}.md)" in md and "从认识新同学开始" in md
+    card = site.render_item(lesson, "zh", lib)
+    assert "[秋季学期第1课（共1课）](semester-autumn.md)" in card
+    assert "[七年级秋季学期：从“新”到“稳”](semester-autumn.md)" in site.grade_page(lib, 7, "zh")
