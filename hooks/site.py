@@ -20,7 +20,7 @@ from mkdocs.structure.nav import Section
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from xinyu import checks, content, data, offline, search, site  # noqa: E402
+from xinyu import checks, content, data, offline, planner, search, site  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.xinyu")
 STATE: dict = {}
@@ -47,7 +47,11 @@ def on_config(config):
         raise PluginError("the content checker found %d error(s):\n%s\nRun `python scripts/check.py` for the full report."
                           % (len(errors), "\n".join(str(p) for p in errors)))
     STATE["lib"] = lib
-    STATE["pages"] = {lang: site.generated_pages(lib, lang) for lang in site.LANGS}
+    try:
+        STATE["pages"] = {lang: site.generated_pages(lib, lang, problems) for lang in site.LANGS}
+        STATE["downloads"] = site.generated_downloads(lib)
+    except planner.PlanError as exc:
+        raise PluginError(f"the semester planner cannot plan the library on the default calendar: {exc}") from None
     STATE["untranslated"] = set()
     return config
 
@@ -74,6 +78,10 @@ def on_files(files, config):
         f.localization = None if lang == "zh" else lang
         f.norm_src_uri = uri
         made[uri] = f
+        files.append(f)
+    for uri, payload in STATE["downloads"].items():
+        f = File.generated(config, uri, content=payload)
+        f.dest_uri = _dest(uri, lang, config)
         files.append(f)
     for uri, f in made.items():
         f.alternates = {}

@@ -64,3 +64,19 @@ def offline_site(tmp_path_factory):
     run = build(site, offline=True)
     assert run.returncode == 0, run.stdout + run.stderr
     return site, run.stdout + run.stderr
+
+
+def make_lesson(tree: "Tree", lesson_id: str, grade: int, semester: str, weeks, topics=("relationships",),
+                moment=None, focus=()) -> None:
+    """A variant of the fixture lesson with other metadata (for coverage and planner tests)."""
+    source = tree.path(LESSON) if tree.path(LESSON).exists() else tree.root / "fixture-lesson.txt"
+    text = source.read_text(encoding="utf-8")
+    text = text.replace("id: g07-au-fixture-lesson", f"id: {lesson_id}")
+    text = text.replace("grade: 7", f"grade: {grade}").replace("semester: autumn", f"semester: {semester}")
+    text = text.replace("weeks: [3]", f"weeks: {list(weeks)}")
+    text = text.replace("duration: 45", f"duration: {40 if grade <= 6 else 45}")
+    text = text.replace("topics: [relationships]", f"topics: [{', '.join(topics)}]" + (f"\nmoment: {moment}" if moment else "")
+                        + (f"\nfocus: [{', '.join(focus)}]" if focus else ""))
+    if "life" in topics:
+        text = text.replace("sensitivity: care", "sensitivity: high")
+    tree.write(f"lessons/grade-{grade:02d}/{lesson_id}.md", text)

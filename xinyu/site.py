@@ -212,6 +212,7 @@ def grade_page(lib: Library, grade: int, lang: str) -> str:
     uri = grade_uri(grade)
     name = data.label("grades", grade, lang)
     parts = [_front({"title": name}), f"# {t(lang, 'lessons_in_grade', grade=name)}\n\n"]
+    parts.append(f"[{t(lang, 'plan_link')}]({rel(uri, plan_uri(grade))})\n\n")
     for sem in data.vocabularies()["semesters"]:
         lessons = lib.semester_lessons(grade, sem)
         parts.append(f"## {data.label('semesters', sem, lang)}\n\n")
@@ -263,20 +264,170 @@ def topic_page(lib: Library, code: str, lang: str) -> str:
     return "".join(parts)
 
 
-def generated_index_pages(lib: Library) -> dict[str, callable]:
+STATUS = {"met": ("达标", "met"), "partly": ("部分达标", "partly met"), "unmet": ("未达标", "not met"), "context": ("背景要求", "context")}
+
+
+def _item_link(ref: str, lib: Library, from_uri: str, lang: str) -> str:
+    item = lib.get(ref)
+    if item:
+        return f"[{title_of(item, lang)}]({rel(from_uri, item.src_uri)})"
+    return f"[{ref}]({rel(from_uri, ref)})"
+
+
+def coverage_page(lib: Library, lang: str, problems=None) -> str:
+    """The coverage report on the site: the same engine as scripts/coverage.py."""
+    from . import coverage
+    uri = "coverage.md"
+    zh = lang == "zh"
+    results = coverage.evaluate(lib, problems=problems)
+    title = "覆盖情况" if zh else "Coverage of the plan"
+    counts = {k: sum(r.status == k for r in results) for k in STATUS}
+    parts = [_front({"title": title}), f"# {title}\n\n"]
+    parts.append(("本页列出区实施方案的每条要求在本库中的落实情况，与命令 `scripts/coverage.py` 的结果相同。标 ＊ 的目标数字是本项目对方案的解读（在 `data/config.yml` 中设置），不是方案原文。\n\n"
+                  if zh else "Each requirement of the district plan and how far the library meets it; the same engine as `scripts/coverage.py`. Targets marked ＊ are the project's reading of the plan (set in `data/config.yml`), not its text.\n\n"))
+    parts.append(" · ".join(f"**{STATUS[k][0 if zh else 1]}** {counts[k]}" for k in STATUS) + "\n\n")
+
+    parts.append("## 各年级每学期课数\n\n" if zh else "## Lessons per grade and semester\n\n")
+    head = ["年级", "秋季学期", "春季学期", "每学期目标 ＊"] if zh else ["Grade", "Autumn", "Spring", "Target per semester ＊"]
+    parts.append("| " + " | ".join(head) + " |\n|---|---|---|---|\n")
+    for row in coverage.grade_semester_matrix(lib):
+        cells = []
+        for s in ("autumn", "spring"):
+            mark = "✓" if row[s] >= row["need"] else "✗"
+            cells.append(f"{mark} {row[s]}")
+        parts.append(f"| [{data.label('grades', row['grade'], lang)}]({rel(uri, grade_uri(row['grade']))}) | {cells[0]} | {cells[1]} | {row['need']} |\n")
+
+    parts.append("\n## 年级 × 主题\n\n" if zh else "\n## Grades × topics\n\n")
+    topics = list(data.vocabularies()["topics"])
+    rows = coverage.grade_topic_matrix(lib)
+    top = max([1] + [r[t] for r in rows for t in topics])
+    html = ['<table class="heatmap"><thead><tr><th scope="col">' + ("年级" if zh else "Grade") + "</th>"]
+    html += [f'<th scope="col">{data.label("topics", t, lang)}</th>' for t in topics] + ["</tr></thead><tbody>"]
+    for r in rows:
+        html.append(f'<tr><th scope="row">{data.label("grades", r["grade"], lang)}</th>')
+        for t in topics:
+            level = 0 if r[t] == 0 else min(4, 1 + (3 * r[t]) // top)
+            html.append(f'<td class="heat-{level}">{r[t]}</td>')
+        html.append("</tr>")
+    parts.append("".join(html) + "</tbody></table>\n\n")
+
+    parts.append("## 要求清单\n\n" if zh else "## The requirements\n\n")
+    for r in results:
+        parts.append(f"### {r.id}\n\n")
+        parts.append(f"**{STATUS[r.status][0 if zh else 1]}** · {r.clause} 「{r.phrase}」 — {r.summary[lang]}\n\n")
+        if r.note:
+            parts.append(r.note[lang] + "\n\n")
+        missing = [c for c in r.cells if not c.ok]
+        if missing:
+            label = "尚缺" if zh else "Still missing"
+            parts.append(f"{label}：" if zh else f"{label}: ")
+            parts.append("；".join(f"{c.label[lang]} {c.have}/{c.need}{' ＊' if c.policy else ''}" for c in missing[:12]))
+            parts.append(("；等" if zh else "; and more") if len(missing) > 12 else "")
+            parts.append("\n\n")
+        if r.items:
+            label = "计入的内容" if zh else "Counted"
+            links = "、".join(_item_link(i, lib, uri, lang) for i in r.items[:40])
+            more = (f"（另有 {len(r.items) - 40} 项）" if zh else f" (and {len(r.items) - 40} more)") if len(r.items) > 40 else ""
+            parts.append((f"{label}：{links}{more}" if zh else f"{label}: {links}{more}") + "\n\n")
+
+    parts.append("## 英文版覆盖\n\n" if zh else "## English translation\n\n")
+    names = {"lesson": ("教案", "Lessons"), "parent": ("家长模块", "Parent modules"), "training": ("培训单元", "Training units"), "page": ("网站页面", "Site pages")}
+    parts.append(("| 内容 | 总数 | 有英文版 |" if zh else "| Content | Total | In English |") + "\n|---|---|---|\n")
+    for row in coverage.translation_coverage(lib):
+        parts.append(f"| {names[row['kind']][0 if zh else 1]} | {row['total']} | {row['english']} |\n")
+    return "".join(parts)
+
+
+def plan_uri(grade: int) -> str:
+    return f"plans/grade-{grade:02d}.md"
+
+
+def _plans(lib: Library, grade: int):
+    from . import planner
+    cal = planner.load_calendar()
+    return cal, [planner.plan(lib, grade, s, cal) for s in ("autumn", "spring")]
+
+
+def plan_page(lib: Library, grade: int, lang: str) -> str:
+    """A grade's two semesters on the default calendar, with CSV and .ics downloads."""
+    from .planner import WEEKDAYS_ZH
+    zh = lang == "zh"
+    uri = plan_uri(grade)
+    cal, plans = _plans(lib, grade)
+    name = data.label("grades", grade, lang)
+    title = f"{name}学期计划" if zh else f"{name}: semester plans"
+    parts = [_front({"title": title}), f"# {title}\n\n"]
+    parts.append((f"按默认校历（{cal['name']['zh']}）每两周一节排出的心理课。各校考试日期不同，标注“假设”的日期请按本校校历修改，"
+                  "再用 `scripts/plan.py --calendar 本校校历.yml` 生成本校计划。\n\n") if zh else
+                 (f"Psychology lessons every two weeks on the default calendar ({cal['name']['en']}). Exam dates differ by school: "
+                  "replace the ones marked as assumed with your school's and run `scripts/plan.py --calendar your-calendar.yml`.\n\n"))
+    for p in plans:
+        sem = data.label("semesters", p.semester, lang)
+        parts.append(f"## {sem}\n\n")
+        stem = f"grade-{grade:02d}-{p.semester}"
+        parts.append((f"下载：[Excel 表格（CSV）]({stem}.csv) · [日历文件（.ics）]({stem}.ics)\n\n") if zh else
+                     (f"Download: [spreadsheet (CSV)]({stem}.csv) · [calendar (.ics)]({stem}.ics)\n\n"))
+        head = ["周次", "日期", "课题", "关键节点"] if zh else ["Week", "Date", "Lesson", "Key moment"]
+        parts.append("| " + " | ".join(head) + " |\n|---|---|---|---|\n")
+        for e in p.entries:
+            day = f"{e.date.month}月{e.date.day}日（周{WEEKDAYS_ZH[e.date.weekday()]}）" if zh else e.date.strftime("%a %d %b %Y")
+            lesson = f"[{title_of(e.lesson, lang)}]({rel(uri, e.lesson.src_uri)})" if e.lesson else ("空余课时" if zh else "free slot")
+            moment = data.label("moments", e.lesson.meta.moment, lang) if e.lesson and e.lesson.meta.moment else ""
+            parts.append(f"| {e.week} | {day} | {lesson} | {moment} |\n")
+        if p.unplaced:
+            parts.append(("\n本学期课时不足，未排入：" if zh else "\nNo lesson day left for: ") +
+                         "、".join(f"[{title_of(l, lang)}]({rel(uri, l.src_uri)})" for l in p.unplaced) + "\n")
+        exams = "；".join(f"{w.name[lang] if isinstance(w.name, dict) else w.name} {w.start}–{w.end}{('（假设）' if zh else ' (assumed)') if w.assumed else ''}"
+                         for w in p.exams)
+        if exams:
+            parts.append(("\n考试：" if zh else "\nExams: ") + exams + "\n")
+        parts.append("\n")
+    return "".join(parts)
+
+
+def plans_index(lib: Library, lang: str) -> str:
+    zh = lang == "zh"
+    title = "学期计划" if zh else "Semester plans"
+    parts = [_front({"title": title}), f"# {title}\n\n"]
+    parts.append(("每个年级两个学期的心理课安排：入学适应课在开学头几周，迎考课在考试前，考后课在考试后，毕业升学课在学期末；"
+                  "可下载为 Excel 表格和日历文件。\n\n") if zh else
+                 ("Each grade's two semesters of psychology lessons: enrolment lessons first, exam lessons around the exams, "
+                  "transition lessons at the end; downloadable as a spreadsheet and a calendar file.\n\n"))
+    for g in data.vocabularies()["grades"]:
+        parts.append(f"- [{data.label('grades', g, lang)}](grade-{g:02d}.md)\n")
+    return "".join(parts)
+
+
+def generated_downloads(lib: Library) -> dict[str, bytes]:
+    """Files the plan pages link to: docs-space path → bytes."""
+    from . import planner
+    out = {}
+    cal = planner.load_calendar()
+    for g in data.vocabularies()["grades"]:
+        for s in ("autumn", "spring"):
+            p = planner.plan(lib, g, s, cal)
+            out[f"plans/grade-{g:02d}-{s}.csv"] = planner.to_csv(p)
+            out[f"plans/grade-{g:02d}-{s}.ics"] = planner.to_ics(p)
+    return out
+
+
+def generated_index_pages(lib: Library, problems=None) -> dict[str, callable]:
     """Docs-space path → function(lang) for every index page generated from front matter."""
     pages = {"lessons/index.md": lambda lang: lessons_index(lib, lang),
-             "topics/index.md": lambda lang: topics_index(lib, lang)}
+             "topics/index.md": lambda lang: topics_index(lib, lang),
+             "coverage.md": lambda lang: coverage_page(lib, lang, problems)}
+    pages["plans/index.md"] = lambda lang: plans_index(lib, lang)
     for g in data.vocabularies()["grades"]:
         pages[grade_uri(g)] = lambda lang, g=g: grade_page(lib, g, lang)
+        pages[plan_uri(g)] = lambda lang, g=g: plan_page(lib, g, lang)
     for code in data.vocabularies()["topics"]:
         pages[topic_uri(code)] = lambda lang, code=code: topic_page(lib, code, lang)
     return pages
 
 
-def generated_pages(lib: Library, lang: str) -> dict[str, str]:
+def generated_pages(lib: Library, lang: str, problems=None) -> dict[str, str]:
     """Every generated page for `lang`: docs-space path → Markdown."""
-    pages = {uri: fn(lang) for uri, fn in generated_index_pages(lib).items()}
+    pages = {uri: fn(lang) for uri, fn in generated_index_pages(lib, problems).items()}
     for item in lib.items:
         pages[item.src_uri] = render_item(item, lang, lib)
     return pages

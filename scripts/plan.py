@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""Plan a grade's psychology lessons on a school calendar, and write CSV (for Excel) and .ics.
+
+    python scripts/plan.py --grade 8                          # both semesters, default calendar
+    python scripts/plan.py --grade 8 --semester autumn --calendar my-school.yml --out plans/
+
+The default calendar is data/calendars/beijing-2025-2026.yml; copy it, put in your school's
+exam dates, and pass it with --calendar. Files are written as grade-08-autumn.csv and
+grade-08-autumn.ics in --out (default: the current folder).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from rich.console import Console  # noqa: E402
+from rich.table import Table      # noqa: E402
+
+from xinyu import content, planner  # noqa: E402
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--grade", type=int, required=True, help="1–12")
+    ap.add_argument("--semester", choices=["autumn", "spring", "both"], default="both")
+    ap.add_argument("--calendar", type=Path, default=planner.DEFAULT_CALENDAR)
+    ap.add_argument("--out", type=Path, default=Path("."))
+    args = ap.parse_args(argv)
+    console = Console(width=None if sys.stdout.isatty() else 120)
+    try:
+        cal = planner.load_calendar(args.calendar)
+        lib = content.load()
+        sems = ["autumn", "spring"] if args.semester == "both" else [args.semester]
+        plans = [planner.plan(lib, args.grade, s, cal) for s in sems]
+    except planner.PlanError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    args.out.mkdir(parents=True, exist_ok=True)
+    for p in plans:
+        stem = args.out / f"grade-{p.grade:02d}-{p.semester}"
+        stem.with_suffix(".csv").write_bytes(planner.to_csv(p))
+        stem.with_suffix(".ics").write_bytes(planner.to_ics(p))
+        table = Table(title=f"grade {p.grade} {p.semester}: {p.start} – {p.end}")
+        for col in ("week", "date", "lesson", "moment"):
+            table.add_column(col)
+        for e in p.entries:
+            table.add_row(str(e.week), e.date.isoformat(), e.lesson.meta.title if e.lesson else "(free slot)",
+                          e.lesson.meta.moment or "" if e.lesson else "")
+        console.print(table)
+        for l in p.unplaced:
+            console.print(f"[yellow]no lesson day left for[/] {l.id}")
+        if p.assumptions:
+            console.print("[yellow]exam dates assumed by the calendar, check them:[/] " + "; ".join(p.assumptions))
+        print(f"wrote {stem}.csv and {stem}.ics", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

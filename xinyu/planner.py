@@ -1,0 +1,332 @@
+"""The semester planner: a grade's lessons laid on a school calendar.
+
+A calendar file (data/calendars/*.yml) gives each semester's dates for a set of grades, public
+holidays and exam windows. The planner finds a lesson day every `every_weeks` weeks (on the
+school's lesson weekday, or the next school day of that week when it is a holiday or an exam
+day), then places the grade's lessons:
+
+- enrolment lessons in the first slots; graduation lessons in the last;
+- an exam-before lesson in the last slot before each exam window, an exam-after lesson in the
+  first slot after each midterm (in spring, the exam-after lessons about the autumn finals first);
+- every other lesson in the remaining slots, in the order of its suggested weeks.
+
+Impossible input raises PlanError naming the problem; nothing is half-planned.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from . import data
+from .content import Item, Library
+from .paths import DATA
+
+DEFAULT_CALENDAR = DATA / "calendars" / "beijing-2025-2026.yml"
+WEEKDAYS_ZH = "一二三四五六日"
+
+
+class PlanError(ValueError):
+    """The calendar or the request cannot give a plan; the message says why."""
+
+
+@dataclass
+class Window:
+    name: dict
+    kind: str            # midterm | final
+    start: dt.date
+    end: dt.date
+    assumed: bool = False
+
+
+@dataclass
+class Entry:
+    date: dt.date
+    week: int
+    lesson: Item | None          # None: a free slot
+    note: str = ""
+
+
+@dataclass
+class Plan:
+    grade: int
+    semester: str
+    calendar: str
+    start: dt.date
+    end: dt.date
+    entries: list[Entry] = field(default_factory=list)
+    unplaced: list[Item] = field(default_factory=list)    # lessons left without a slot
+    exams: list[Window] = field(default_factory=list)
+    assumptions: list[str] = field(default_factory=list)
+
+    @property
+    def lessons(self) -> list[Entry]:
+        return [e for e in self.entries if e.lesson]
+
+
+def _date(value, where: str) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise PlanError(f"{where}: '{value}' is not a date; write it as YYYY-MM-DD") from None
+
+
+def load_calendar(path: Path = DEFAULT_CALENDAR) -> dict:
+    try:
+        cal = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise PlanError(f"calendar file {path} does not exist") from None
+    except yaml.YAMLError as exc:
+        raise PlanError(f"{path}: not valid YAML ({exc})") from None
+    for key in ("semesters", "holidays", "exams"):
+        cal.setdefault(key, [])
+    cal.setdefault("lesson_weekday", 2)
+    cal.setdefault("every_weeks", 2)
+    cal["_path"] = str(path)
+    validate_calendar(cal)
+    return cal
+
+
+def _span(entry: dict, where: str) -> tuple[dt.date, dt.date]:
+    start, end = _date(entry.get("start"), where + " start"), _date(entry.get("end"), where + " end")
+    if end < start:
+        raise PlanError(f"{where}: ends on {end} before it starts on {start}")
+    return start, end
+
+
+def _name(entry: dict) -> str:
+    n = entry.get("name", "")
+    return n.get("zh", "") if isinstance(n, dict) else str(n)
+
+
+def validate_calendar(cal: dict) -> None:
+    """Reject a calendar that cannot be right: overlaps, holidays or exams outside a semester."""
+    if not 1 <= int(cal["lesson_weekday"]) <= 5:
+        raise PlanError(f"lesson_weekday is {cal['lesson_weekday']}; use 1 (Monday) to 5 (Friday)")
+    if int(cal["every_weeks"]) < 1:
+        raise PlanError("every_weeks must be 1 or more")
+    sems = []
+    for i, s in enumerate(cal["semesters"], 1):
+        where = f"semester {i} ({s.get('semester')}, grades {s.get('grades')})"
+        if s.get("semester") not in ("autumn", "spring"):
+            raise PlanError(f"{where}: semester must be autumn or spring")
+        bad = [g for g in s.get("grades", []) if g not in data.vocabularies()["grades"]]
+        if bad or not s.get("grades"):
+            raise PlanError(f"{where}: unknown grade(s) {bad}; grades are 1–12")
+        sems.append((s, *_span(s, where)))
+    for i, (a, a0, a1) in enumerate(sems):
+        for b, b0, b1 in sems[i + 1:]:
+            if set(a["grades"]) & set(b["grades"]) and a0 <= b1 and b0 <= a1:
+                raise PlanError(f"semesters overlap for grades {sorted(set(a['grades']) & set(b['grades']))}: "
+                                f"{a0}–{a1} and {b0}–{b1}")
+    hols = []
+    for h in cal["holidays"]:
+        h0, h1 = _span(h, f"holiday {_name(h)}")
+        if not any(h0 <= s1 and s0 <= h1 for _, s0, s1 in sems):
+            raise PlanError(f"holiday {_name(h)} ({h0}–{h1}) falls outside every semester; remove it or correct its dates")
+        for other, o0, o1 in hols:
+            if h0 <= o1 and o0 <= h1:
+                raise PlanError(f"holidays overlap: {_name(other)} ({o0}–{o1}) and {_name(h)} ({h0}–{h1})")
+        hols.append((h, h0, h1))
+    exams = []
+    for e in cal["exams"]:
+        e0, e1 = _span(e, f"exam {_name(e)}")
+        if e.get("kind") not in ("midterm", "final"):
+            raise PlanError(f"exam {_name(e)}: kind must be midterm or final")
+        for g in e.get("grades", []):
+            if not any(g in s["grades"] and s0 <= e0 and e1 <= s1 for s, s0, s1 in sems):
+                raise PlanError(f"exam {_name(e)} ({e0}–{e1}) for grade {g} is not inside a grade-{g} semester")
+        for other, o0, o1 in exams:
+            if set(e.get("grades", [])) & set(other.get("grades", [])) and e0 <= o1 and o0 <= e1:
+                raise PlanError(f"exams overlap for grades {sorted(set(e['grades']) & set(other['grades']))}: "
+                                f"{_name(other)} ({o0}–{o1}) and {_name(e)} ({e0}–{e1})")
+        exams.append((e, e0, e1))
+
+
+def _semester(cal: dict, grade: int, semester: str) -> tuple[dt.date, dt.date]:
+    for s in cal["semesters"]:
+        if s["semester"] == semester and grade in s["grades"]:
+            return _date(s["start"], "start"), _date(s["end"], "end")
+    raise PlanError(f"the calendar has no {semester} semester for grade {grade}")
+
+
+def lesson_days(cal: dict, grade: int, semester: str) -> tuple[list[tuple[int, dt.date]], list[Window]]:
+    """(week, date) of every possible lesson day, one per week at most; and the grade's exams."""
+    start, end = _semester(cal, grade, semester)
+    exams = [Window(e["name"], e["kind"], _date(e["start"], "start"), _date(e["end"], "end"), bool(e.get("assumed")))
+             for e in cal["exams"] if grade in e.get("grades", []) and start <= _date(e["start"], "start") <= end]
+    exams.sort(key=lambda w: w.start)
+    closed = set()
+    for h in cal["holidays"]:
+        d, last = _date(h["start"], "start"), _date(h["end"], "end")
+        while d <= last:
+            closed.add(d)
+            d += dt.timedelta(days=1)
+    for w in exams:
+        d = w.start
+        while d <= w.end:
+            closed.add(d)
+            d += dt.timedelta(days=1)
+    finals = [w.start for w in exams if w.kind == "final"]
+    stop = min(finals) if finals else end + dt.timedelta(days=1)
+    monday = start - dt.timedelta(days=start.weekday())
+    days = []
+    week = 1
+    while monday <= end:
+        first = monday + dt.timedelta(days=int(cal["lesson_weekday"]) - 1)
+        for d in (first + dt.timedelta(days=k) for k in range(0, 5 - first.weekday())):
+            if start <= d <= end and d < stop and d not in closed:
+                days.append((week, d))
+                break
+        monday += dt.timedelta(days=7)
+        week += 1
+    return days, exams
+
+
+def slots(cal: dict, grade: int, semester: str, wanted: int = 0) -> tuple[list[tuple[int, dt.date]], list[Window]]:
+    """Lesson days every `every_weeks` weeks. When the grade has more lessons than that gives,
+    further lesson days are added in the widest gaps (the plan asks for at least one lesson
+    every two weeks, not at most)."""
+    days, exams = lesson_days(cal, grade, semester)
+    every = int(cal["every_weeks"])
+    chosen = []
+    for week, day in days:
+        if not chosen or week >= chosen[-1][0] + every:
+            chosen.append((week, day))
+    spare = [d for d in days if d not in chosen]
+    while len(chosen) < wanted and spare:
+        def gap(d):
+            weeks = sorted(w for w, _ in chosen)
+            before = max([w for w in weeks if w < d[0]], default=0)
+            after = min([w for w in weeks if w > d[0]], default=d[0] + every)
+            return min(d[0] - before, after - d[0])
+        best = max(spare, key=gap)
+        spare.remove(best)
+        chosen.append(best)
+        chosen.sort()
+    return chosen, exams
+
+
+def _suggested(lesson: Item, start: dt.date) -> dt.date:
+    monday = start - dt.timedelta(days=start.weekday())
+    return monday + dt.timedelta(weeks=min(lesson.meta.weeks) - 1)
+
+
+def plan(lib: Library, grade: int, semester: str, cal: dict | None = None) -> Plan:
+    if grade not in data.vocabularies()["grades"]:
+        raise PlanError(f"unknown grade {grade!r}; grades are 1–12")
+    if semester not in ("autumn", "spring"):
+        raise PlanError(f"unknown semester {semester!r}; use autumn or spring")
+    cal = cal or load_calendar()
+    start, end = _semester(cal, grade, semester)
+    lessons = lib.semester_lessons(grade, semester)
+    free, exams = slots(cal, grade, semester, wanted=len(lessons))
+    result = Plan(grade, semester, cal.get("name", {}).get("zh", cal.get("_path", "")), start, end, exams=exams)
+    result.assumptions = [f"{w.name['zh'] if isinstance(w.name, dict) else w.name} {w.start}–{w.end}" for w in exams if w.assumed]
+    placed: dict[int, Item] = {}       # slot index → lesson
+    taken = set()
+
+    def put(lesson: Item, index: int | None, why: str):
+        if index is None or index in placed:
+            raise PlanError(f"grade {grade} {semester}: no free lesson day for '{lesson.meta.title}' ({lesson.id}) {why}; "
+                            f"the calendar gives {len(free)} lesson day(s) — add teaching weeks, lower every_weeks, "
+                            "or check the exam dates")
+        placed[index] = lesson
+        taken.add(lesson.id)
+
+    def free_indexes(cond=lambda i: True):
+        return [i for i in range(len(free)) if i not in placed and cond(i)]
+
+    def window_name(w: Window) -> str:
+        return w.name["zh"] if isinstance(w.name, dict) else str(w.name)
+
+    by_moment = lambda m: [l for l in lessons if l.meta.moment == m]
+    for lesson in by_moment("enrolment"):
+        put(lesson, next(iter(free_indexes()), None), "in the first weeks")
+    # Each exam-before lesson goes before the first exam that starts after its suggested week.
+    open_windows = list(exams)
+    for lesson in by_moment("exam-before"):
+        if not open_windows:
+            break
+        when = _suggested(lesson, start)
+        window = next((w for w in open_windows if w.start > when), open_windows[-1])
+        open_windows.remove(window)
+        idx = free_indexes(lambda i, w=window: free[i][1] < w.start)
+        put(lesson, idx[-1] if idx else None, f"before {window_name(window)} ({window.start})")
+    after = by_moment("exam-after")
+    if semester == "spring":
+        early = [l for l in after if min(l.meta.weeks) <= data.config()["coverage"]["exam_after_weeks"]]
+        for lesson in early:
+            put(lesson, next(iter(free_indexes()), None), "after last semester's finals")
+        after = [l for l in after if l not in early]
+    midterms = [w for w in exams if w.kind == "midterm"]
+    for lesson in after:
+        if not midterms:
+            break
+        when = _suggested(lesson, start)
+        window = max((w for w in midterms if w.end < when), key=lambda w: w.end, default=midterms[0])
+        midterms.remove(window)
+        idx = free_indexes(lambda i, w=window: free[i][1] > w.end)
+        put(lesson, idx[0] if idx else None, f"after {window_name(window)} ({window.end})")
+    for lesson in reversed(by_moment("graduation")):
+        idx = free_indexes()
+        put(lesson, idx[-1] if idx else None, "at the end of the semester")
+    rest = [l for l in lessons if l.id not in taken]
+    for lesson, index in zip(rest, free_indexes()):
+        placed[index] = lesson
+        taken.add(lesson.id)
+    result.unplaced = [l for l in lessons if l.id not in taken]
+    for i, (week, day) in enumerate(free):
+        result.entries.append(Entry(day, week, placed.get(i)))
+    return result
+
+
+# --------------------------------------------------------------------------- outputs
+
+CSV_HEAD = ["周次", "日期", "星期", "课题", "教案编号", "主题", "关键节点", "备注"]
+
+
+def to_csv(p: Plan) -> bytes:
+    """UTF-8 with BOM and CRLF, so that Excel opens the Chinese correctly."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(CSV_HEAD)
+    for e in p.entries:
+        l = e.lesson
+        w.writerow([e.week, e.date.isoformat(), "周" + WEEKDAYS_ZH[e.date.weekday()],
+                    l.meta.title if l else "（空余课时，可自选一课）", l.id if l else "",
+                    "、".join(data.label("topics", t) for t in l.meta.topics) if l else "",
+                    data.label("moments", l.meta.moment) if l and l.meta.moment else "", e.note])
+    for l in p.unplaced:
+        w.writerow(["", "", "", l.meta.title, l.id, "、".join(data.label("topics", t) for t in l.meta.topics), "",
+                    "本学期课时不足，未排入：可在班团队会或课后服务时间使用"])
+    if p.assumptions:
+        w.writerow([])
+        w.writerow(["说明", "考试日期为默认假设，请按本校校历修改：" + "；".join(p.assumptions)])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def to_ics(p: Plan) -> bytes:
+    from icalendar import Calendar, Event
+    cal = Calendar()
+    cal.add("prodid", "-//xinyu//semester planner//ZH")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", f"{data.label('grades', p.grade)}{data.label('semesters', p.semester)}心理课")
+    stamp = dt.datetime.combine(p.start, dt.time(0, 0), tzinfo=dt.timezone.utc)
+    for e in p.lessons:
+        ev = Event()
+        ev.add("uid", f"{e.date.isoformat()}-{e.lesson.id}@xinyu")
+        ev.add("dtstamp", stamp)
+        ev.add("dtstart", e.date)
+        ev.add("dtend", e.date + dt.timedelta(days=1))
+        ev.add("summary", f"心理课：{e.lesson.meta.title}")
+        ev.add("description", f"{e.lesson.meta.summary}\n教案编号：{e.lesson.id}；第{e.week}周；{e.lesson.meta.duration}分钟")
+        ev.add("categories", ["心理课"])
+        cal.add_component(ev)
+    return cal.to_ical()
