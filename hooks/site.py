@@ -9,8 +9,13 @@
 """
 from __future__ import annotations
 
+import concurrent.futures
 import logging
+import multiprocessing
+import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -20,7 +25,7 @@ from mkdocs.structure.nav import Section
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from xinyu import checks, content, data, offline, planner, search, site  # noqa: E402
+from xinyu import checks, content, data, export, offline, planner, search, site  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.xinyu")
 STATE: dict = {}
@@ -46,7 +51,9 @@ def on_config(config):
     if errors:
         raise PluginError("the content checker found %d error(s):\n%s\nRun `python scripts/check.py` for the full report."
                           % (len(errors), "\n".join(str(p) for p in errors)))
+    lib.downloads = os.environ.get("XINYU_DOWNLOADS", "1") != "0"   # 0: build without Word files (benchmark)
     STATE["lib"] = lib
+    _start_exports(lib)
     try:
         STATE["pages"] = {lang: site.generated_pages(lib, lang, problems) for lang in site.LANGS}
         STATE["downloads"] = site.generated_downloads(lib)
@@ -54,6 +61,29 @@ def on_config(config):
         raise PluginError(f"the semester planner cannot plan the library on the default calendar: {exc}") from None
     STATE["untranslated"] = set()
     return config
+
+
+def _start_exports(lib) -> None:
+    """Word files and semester packs are made in a second process while MkDocs renders pages
+    (the machine has two cores); on_env waits for them before MkDocs copies files."""
+    STATE["shared"] = export.download_uris(lib) if lib.downloads else []
+    if not lib.downloads:
+        return
+    STATE["export_dir"] = tempfile.mkdtemp(prefix="xinyu-downloads-")
+    STATE["pool"] = concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    STATE["export"] = STATE["pool"].submit(export.write_downloads, STATE["export_dir"])
+
+
+def on_env(env, config, files):
+    job = STATE.pop("export", None)
+    if job is not None:
+        try:
+            job.result()
+        except export.ExportError as exc:
+            raise PluginError(str(exc)) from None
+        finally:
+            STATE.pop("pool").shutdown()
+    return env
 
 
 def _dest(uri: str, lang: str, config) -> str:
@@ -83,6 +113,8 @@ def on_files(files, config):
         f = File.generated(config, uri, content=payload)
         f.dest_uri = _dest(uri, lang, config)
         files.append(f)
+    for uri in STATE["shared"]:      # one copy for both languages, at the site root
+        files.append(File.generated(config, uri, abs_src_path=os.path.join(STATE["export_dir"], uri)))
     for uri, f in made.items():
         f.alternates = {}
         for other in site.LANGS:
@@ -178,3 +210,5 @@ def on_post_build(config):
     offline.neutralise_loaders(site_dir)
     offline.prune_lunr_languages(site_dir, config.plugins["material/search"].config.lang)
     offline.remove_sitemaps(site_dir)
+    if STATE.get("export_dir"):
+        shutil.rmtree(STATE.pop("export_dir"), ignore_errors=True)

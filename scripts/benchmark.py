@@ -120,8 +120,8 @@ materials:
     return f"lessons/grade-{grade:02d}/{lesson_id}.md", text
 
 
-def timed_build(root: Path, site_dir: Path, offline: bool) -> float:
-    env = dict(os.environ, SITE_DIR=str(site_dir), NO_MKDOCS_2_WARNING="1")
+def timed_build(root: Path, site_dir: Path, offline: bool, downloads: bool = True) -> float:
+    env = dict(os.environ, SITE_DIR=str(site_dir), NO_MKDOCS_2_WARNING="1", XINYU_DOWNLOADS="1" if downloads else "0")
     if offline:
         env["OFFLINE"] = "true"
     start = time.perf_counter()
@@ -168,6 +168,7 @@ def main(argv=None) -> int:
         t_site = timed_build(root, site, offline=False)
         t_offline = timed_build(root, offline, offline=True)
         peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        t_bare = timed_build(root, tmp / "bare", offline=False, downloads=False)
 
         table = Table(title=f"心育资源库 build benchmark{f' (+{args.synthetic} synthetic lessons)' if args.synthetic else ''}")
         table.add_column("measure")
@@ -176,6 +177,11 @@ def main(argv=None) -> int:
         table.add_row("build, both languages (s)", f"{t_site:.1f}", "")
         table.add_row("offline build, both languages (s)", f"{t_offline:.1f}", "")
         table.add_row("all builds together (s)", f"{t_site + t_offline:.1f}", "≤ 30")
+        table.add_row("build without Word files and packs (s)", f"{t_bare:.1f}", "")
+        table.add_row("  with them, as a multiple of without", f"{t_site / t_bare:.2f}×", "≤ 1.5×")
+        n_docs = len(list((site / "downloads").rglob("*.*"))) if (site / "downloads").exists() else 0
+        size = sum(p.stat().st_size for p in (site / "downloads").rglob("*.*")) if n_docs else 0
+        table.add_row("Word files and packs (files / MB)", f"{n_docs} / {size / 1e6:.1f}", "")
         table.add_row("peak memory of one build (MB)", f"{peak_mb:.0f}", "")
         zh_pages = [p for p in site.rglob("*.html") if not p.relative_to(site).as_posix().startswith("en/")]
         en_pages = list((site / "en").rglob("*.html"))

@@ -234,3 +234,16 @@ def test_broken_lesson_fails_the_build_with_the_checker_message(tmp_path):
     assert f"{rel}:" in run.stdout + run.stderr
     assert "duration is 30 minutes" in run.stdout + run.stderr
     assert not (tmp_path / "out" / "index.html").exists() or True
+
+
+def test_word_and_pack_downloads_are_linked_and_built(built_site):
+    site, _ = built_site
+    lesson = LESSONS[0]
+    text = html(page(site, lesson.src_uri))
+    assert f'href="../../../downloads/lessons/{lesson.id}.docx"' in text
+    assert (site / "downloads/lessons" / f"{lesson.id}.docx").stat().st_size > 5000
+    grade = html(page(site, f"lessons/grade-{lesson.meta.grade:02d}/index.md"))
+    assert f"downloads/packs/grade-{lesson.meta.grade:02d}-{lesson.meta.semester}.zip" in grade
+    assert (site / "downloads/packs" / f"grade-{lesson.meta.grade:02d}-{lesson.meta.semester}.zip").exists()
+    en = html(page(site, lesson.src_uri, "en"))
+    assert f'href="../../../../downloads/lessons/{lesson.id}.docx"' in en

@@ -80,6 +80,7 @@ class Item:
 class Library:
     items: list[Item] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)   # files that could not be read
+    downloads: bool = False     # the site offers Word files and semester packs (set by the build)
 
     def of(self, kind: str) -> list[Item]:
         return [i for i in self.items if i.kind == kind]

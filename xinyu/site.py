@@ -117,6 +117,9 @@ def _card(item: Item, lang: str, lib: Library | None = None) -> str:
         rows.append((t(lang, "types"), " · ".join(data.label("training_types", c, lang) for c in m.types)))
         rows.append((t(lang, "hours"), t(lang, "hours_n", n=f"{m.hours:g}")))
         rows.append((t(lang, "topics"), " · ".join(data.label("training_topics", c, lang) for c in m.topics)))
+    if item.kind == "lesson" and lib is not None and lib.downloads:
+        from .export import lesson_docx_uri
+        rows.append((t(lang, "download"), f"[{t(lang, 'word_lesson')}]({rel(src, lesson_docx_uri(item))})"))
     if m.requirements:
         rows.append((t(lang, "requirements"), " · ".join(f"[{r}]({rel(src, 'policy.md')}#{r.lower()})" for r in m.requirements)))
     if m.sensitivity != "standard":
@@ -219,6 +222,9 @@ def grade_page(lib: Library, grade: int, lang: str) -> str:
         overview = lib.overview(grade, sem)
         if overview:
             parts.append(f"[{title_of(overview, lang)}]({rel(uri, overview.src_uri)})\n\n")
+        if lessons and lib.downloads:
+            from .export import pack_uri
+            parts.append(f"[{t(lang, 'pack')}]({rel(uri, pack_uri(grade, sem))})\n\n")
         parts.append(_lesson_rows(lessons, uri, lang) if lessons else t(lang, "none_yet") + "\n\n")
     return "".join(parts)
 

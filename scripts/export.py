@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+"""Export lessons to Word (教案) and semester packs (zip), for teachers who work in Word or WPS.
+
+    python scripts/export.py --lesson g07-au-hello-junior-high          # one lesson → .docx
+    python scripts/export.py --grade 7 --semester autumn                 # the semester pack → .zip
+    python scripts/export.py --grade 7 --semester autumn --out ~/教案
+
+The content checker runs first: a lesson with errors is not exported, and its messages
+(path:line: problem — fix) are printed instead. Exit status 1 then, 2 for a bad request.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from xinyu import checks, content, data, export, planner  # noqa: E402
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--lesson", help="a lesson id")
+    ap.add_argument("--grade", type=int)
+    ap.add_argument("--semester", choices=["autumn", "spring"])
+    ap.add_argument("--out", type=Path, default=Path("."))
+    ap.add_argument("--root", type=Path, help="another content tree (for testing)")
+    args = ap.parse_args(argv)
+    if not args.lesson and not (args.grade and args.semester):
+        ap.error("give --lesson ID, or --grade and --semester")
+    root = args.root.resolve() if args.root else None
+    lib = content.load(root)
+    problems = checks.check(lib, root=root)
+    args.out.mkdir(parents=True, exist_ok=True)
+    try:
+        if args.lesson:
+            item = lib.get(args.lesson)
+            if item is None or item.kind != "lesson":
+                broken = [p for p in problems if p.path.stem == args.lesson]
+                if broken:
+                    raise export.ExportError(f"cannot export {args.lesson}, the checker found:\n" + "\n".join(map(str, broken)))
+                print(f"error: no lesson with id {args.lesson}", file=sys.stderr)
+                return 2
+            export.check_item(item, problems)
+            path = args.out / f"{item.id}.docx"
+            path.write_bytes(export.lesson_docx(item))
+        else:
+            if args.grade not in data.vocabularies()["grades"]:
+                print(f"error: unknown grade {args.grade}; grades are 1–12", file=sys.stderr)
+                return 2
+            lessons = lib.semester_lessons(args.grade, args.semester)
+            for item in lessons:
+                export.check_item(item, problems)
+            path = args.out / Path(export.pack_uri(args.grade, args.semester)).name
+            path.write_bytes(export.semester_pack(lib, args.grade, args.semester))
+    except export.ExportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except planner.PlanError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,397 @@
+"""Word exports for the teacher's desk: a lesson as a 教案 in the usual layout, and a semester
+pack (the semester's lessons, their worksheets, the plan as CSV and .ics, and the parent
+handouts for that school stage) in one zip.
+
+Made with python-docx. Chinese text uses 宋体 (headings 黑体) through the East-Asian font slot,
+so the files open well in Word and WPS. Exports refuse a lesson the checker finds wrong.
+"""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+
+from . import data
+from .content import Item, Library
+
+BODY_FONT, HEAD_FONT, LATIN_FONT = "宋体", "黑体", "Times New Roman"
+NUMERALS = "一二三四五六七八九十"
+ZIP_TIME = (2025, 9, 1, 0, 0, 0)        # fixed, so that the same content gives the same archive
+
+
+class ExportError(ValueError):
+    """The content has checker errors; the message lists them as path:line: problem — fix."""
+
+
+# --------------------------------------------------------------------------- document basics
+
+def _fonts(run_or_style, east: str, size: float | None = None, bold: bool | None = None):
+    font = run_or_style.font
+    font.name = LATIN_FONT
+    if size:
+        font.size = Pt(size)
+    if bold is not None:
+        font.bold = bold
+    rpr = run_or_style.element.get_or_add_rPr()
+    rfonts = rpr.find(qn("w:rFonts"))
+    if rfonts is None:
+        rfonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.append(rfonts)
+    rfonts.set(qn("w:eastAsia"), east)
+    rfonts.set(qn("w:ascii"), LATIN_FONT)
+    rfonts.set(qn("w:hAnsi"), LATIN_FONT)
+
+
+def new_document() -> Document:
+    doc = Document()
+    section = doc.sections[0]
+    section.page_height, section.page_width = Cm(29.7), Cm(21.0)        # A4
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(2.2))
+    _fonts(doc.styles["Normal"], BODY_FONT, 10.5)                       # 五号
+    for name, size in (("Title", 16), ("Heading 1", 14), ("Heading 2", 12), ("Heading 3", 10.5)):
+        style = doc.styles[name]
+        _fonts(style, HEAD_FONT, size, bold=True)
+        style.font.color.rgb = None
+    return doc
+
+
+def _para(container, style_id: str | None = None):
+    """A new paragraph; the style is set by id (python-docx's lookup by name is slow)."""
+    p = container.add_paragraph()
+    if style_id:
+        p._p.get_or_add_pPr().style = style_id
+    return p
+
+
+def _heading(doc, text: str, level: int = 1):
+    h = _para(doc, f"Heading{level}")
+    _fonts(h.add_run(text), HEAD_FONT)
+    return h
+
+
+INLINE = re.compile(r"\*\*(.+?)\*\*|\[([^\]]+)\]\([^)]+\)|<[^>]+>")
+
+
+def _runs(paragraph, text: str, bold: bool = False):
+    """Add text with **bold** marks; links keep their words; HTML tags are dropped."""
+    pos = 0
+    for m in INLINE.finditer(text):
+        if m.start() > pos:
+            paragraph.add_run(text[pos:m.start()]).bold = bold or None
+        if m.group(1) is not None:
+            paragraph.add_run(m.group(1)).bold = True
+        elif m.group(2) is not None:
+            paragraph.add_run(m.group(2)).bold = bold or None
+        pos = m.end()
+    if pos < len(text):
+        paragraph.add_run(text[pos:]).bold = bold or None
+
+
+def add_markdown(container, text: str) -> None:
+    """Markdown paragraphs, lists and quotes into a document or a table cell."""
+    first_cell_paragraph = getattr(container, "paragraphs", None)
+    reuse = first_cell_paragraph[0] if first_cell_paragraph and not first_cell_paragraph[0].text and hasattr(container, "width") else None
+    for raw in text.split("\n"):
+        line = raw.rstrip()
+        if not line.strip() or line.strip().startswith("<!--"):
+            continue
+        stripped = line.strip()
+        style, content, indent = None, stripped, 0
+        if re.match(r"^#{3,6}\s", stripped):
+            content, bold = re.sub(r"^#+\s*", "", stripped), True
+        else:
+            bold = False
+        if re.match(r"^>\s?", stripped):
+            content = re.sub(r"^>\s?", "", stripped)
+            indent = 0.74
+            if re.match(r"^[-*]\s", content):
+                content = "· " + content[2:]
+        elif re.match(r"^[-*]\s", stripped):
+            style, content = "ListBullet", stripped[2:]
+        elif re.match(r"^\d+[.、]\s", stripped):
+            style = "ListNumber"
+            content = re.sub(r"^\d+[.、]\s", "", stripped)
+        if not content:
+            continue
+        if reuse is not None:
+            p, reuse = reuse, None
+            if style:
+                p._p.get_or_add_pPr().style = style
+        else:
+            p = _para(container, style)
+        if indent:
+            p.paragraph_format.left_indent = Cm(0.3 if hasattr(container, "width") else indent)
+        _runs(p, content, bold)
+
+
+# --------------------------------------------------------------------------- a lesson
+
+def _section_text(item: Item, title: str) -> str:
+    s = item.doc.section(title)
+    return s.text.strip() if s else ""
+
+
+def _split_step(step) -> tuple[str, str]:
+    """A step's text as (teacher column, student column): 学生活动 paragraphs go right."""
+    teacher, student, current = [], [], None
+    for _, line in step.lines[0:]:
+        if line.strip().startswith("###"):
+            continue
+        if line.strip().startswith("**学生活动**"):
+            current = student
+            line = re.sub(r"^\*\*学生活动\*\*[：:]\s*", "", line.strip())
+        elif line.strip().startswith("**教师活动**"):
+            current = teacher
+            line = re.sub(r"^\*\*教师活动\*\*[：:]\s*", "", line.strip())
+        elif current is None or (current is student and re.match(r"^\s*(>|\*\*)", line)):
+            current = teacher
+        current.append(line)
+    return "\n".join(teacher).strip(), "\n".join(student).strip()
+
+
+def _set_cell(cell, text: str, bold: bool = False, center: bool = False):
+    cell.text = ""
+    p = cell.paragraphs[0]
+    _runs(p, text, bold)
+    if center:
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def _widths(table, widths) -> None:
+    """Column widths that both Word (cell widths) and WPS/LibreOffice (the grid) respect."""
+    table.autofit = False
+    for col, width in zip(table.columns, widths):
+        col.width = width
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths):
+            cell.width = width
+
+
+def _shade(cell, fill: str = "E0F2F1"):
+    tcpr = cell._tc.get_or_add_tcPr()
+    shd = tcpr.makeelement(qn("w:shd"), {qn("w:val"): "clear", qn("w:color"): "auto", qn("w:fill"): fill})
+    tcpr.append(shd)
+
+
+def _header_table(doc, item: Item):
+    m = item.meta
+    rows = [
+        ("课题", m.title, "", ""),
+        ("年级", data.label("grades", m.grade), "学期", f"{data.label('semesters', m.semester)}（建议第{'、'.join(map(str, m.weeks))}周）"),
+        ("主题", "、".join(data.label("topics", t) for t in m.topics), "课时", f"{m.duration}分钟"),
+        ("班级", "", "授课教师", ""),
+        ("活动方式", "、".join(m.methods), "授课日期", ""),
+    ]
+    table = doc.add_table(rows=len(rows), cols=4)
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _widths(table, (Cm(2.4), Cm(6.0), Cm(2.4), Cm(5.8)))
+    for r, (a, b, c, d) in enumerate(rows):
+        cells = table.rows[r].cells
+        if r == 0:
+            merged = cells[1].merge(cells[3])
+            _set_cell(cells[0], a, bold=True, center=True)
+            _shade(cells[0])
+            _set_cell(merged, b, bold=True)
+            continue
+        for i, text in enumerate((a, b, c, d)):
+            _set_cell(cells[i], text, bold=i in (0, 2), center=i in (0, 2))
+            if i in (0, 2):
+                _shade(cells[i])
+    return table
+
+
+def check_item(item: Item, problems) -> None:
+    errors = [p for p in problems if p.level == "error" and p.path == item.path]
+    if errors:
+        raise ExportError("cannot export " + item.id + ", the checker found:\n" + "\n".join(str(p) for p in errors))
+
+
+def lesson_docx(item: Item) -> bytes:
+    """One lesson as a Word 教案."""
+    m = item.meta
+    doc = new_document()
+    title = _para(doc, "Title")
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _runs(title, f"心理健康教育课教案：{m.title}")
+    _header_table(doc, item)
+    n = iter(NUMERALS)
+
+    _heading(doc, f"{next(n)}、教学目标")
+    for label, text in (("认知目标", m.objectives.cognitive), ("情感目标", m.objectives.affective), ("行为目标", m.objectives.behavioural)):
+        p = doc.add_paragraph()
+        _runs(p, f"**{label}**：{text}")
+    _heading(doc, f"{next(n)}、教学重难点")
+    add_markdown(doc, _section_text(item, "教学重难点"))
+    _heading(doc, f"{next(n)}、教学准备")
+    p = doc.add_paragraph()
+    _runs(p, "**材料清单**：")
+    for x in m.materials:
+        _para(doc, "ListBullet").add_run(x)
+    add_markdown(doc, _section_text(item, "教学准备"))
+
+    _heading(doc, f"{next(n)}、教学过程")
+    steps = item.steps
+    table = doc.add_table(rows=1 + len(steps) + 1, cols=4)
+    table.style = "Table Grid"
+    for i, head in enumerate(("教学环节", "时间", "教师活动", "学生活动")):
+        _set_cell(table.rows[0].cells[i], head, bold=True, center=True)
+        _shade(table.rows[0].cells[i])
+    for r, step in enumerate(steps, start=1):
+        cells = table.rows[r].cells
+        _set_cell(cells[0], step.name)
+        _set_cell(cells[1], f"{step.minutes}分钟", center=True)
+        teacher, student = _split_step(step)
+        cells[2].text = ""
+        add_markdown(cells[2], teacher)
+        cells[3].text = ""
+        add_markdown(cells[3], student)
+    last = table.rows[-1].cells
+    _set_cell(last[0], "合计", bold=True, center=True)
+    _set_cell(last[1], f"{sum(s.minutes for s in steps)}分钟", bold=True, center=True)
+    _widths(table, (Cm(2.5), Cm(1.8), Cm(8.2), Cm(4.1)))
+
+    for title_text in ("差异化与备用方案", "课后延伸", "家校链接", "安全提示"):
+        _heading(doc, f"{next(n)}、{title_text}")
+        add_markdown(doc, _section_text(item, title_text))
+    p = doc.add_paragraph()
+    _runs(p, "**求助资源**：班主任、学校心理教师和心理辅导室；青少年服务台 12355；紧急危险请拨打 110 或 120。更多见资源库“求助资源”页。")
+    doc.add_paragraph()
+    _runs(doc.add_paragraph(), "**课后反思**：")
+    for _ in range(3):
+        doc.add_paragraph("")
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def worksheets_docx(lessons: list[Item], heading: str) -> bytes:
+    """The 教学准备 of each lesson: the worksheets, cards and stories the teacher prints."""
+    doc = new_document()
+    t = _para(doc, "Title")
+    _runs(t, heading)
+    for i, item in enumerate(lessons):
+        if i:
+            doc.add_page_break()
+        _heading(doc, item.meta.title)
+        p = doc.add_paragraph()
+        _runs(p, "**材料清单**：" + "；".join(item.meta.materials))
+        add_markdown(doc, _section_text(item, "教学准备"))
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def handouts_docx(modules: list[Item], heading: str) -> bytes:
+    """Each parent module's one-page handout, one to a page."""
+    doc = new_document()
+    for i, item in enumerate(modules):
+        if i:
+            doc.add_page_break()
+        t = _para(doc, "Title")
+        _runs(t, item.meta.title)
+        add_markdown(doc, _section_text(item, "一页讲义"))
+        p = doc.add_paragraph()
+        _runs(p, "**需要帮助时**：联系班主任或学校心理教师；青少年服务台 12355；紧急危险请拨打 110 或 120。")
+    if not modules:
+        doc.add_paragraph(f"{heading}：本学段暂无家长讲义。")
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+# --------------------------------------------------------------------------- the semester pack
+
+def _zip_add(zf: zipfile.ZipFile, name: str, payload: bytes) -> None:
+    info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+    # .docx files are zip archives already: store them, compress the rest.
+    info.compress_type = zipfile.ZIP_STORED if name.endswith(".docx") else zipfile.ZIP_DEFLATED
+    zf.writestr(info, payload)
+
+
+def parent_modules_for(lib: Library, grade: int, semester: str) -> list[Item]:
+    stage = data.stage_of_grade(grade)
+    return [m for m in lib.parents if m.meta.stage in (stage, "all") and m.meta.semester in (semester, "any")]
+
+
+def semester_pack(lib: Library, grade: int, semester: str, cal: dict | None = None, docx_cache: dict | None = None) -> bytes:
+    from . import planner
+    lessons = lib.semester_lessons(grade, semester)
+    name = f"{data.label('grades', grade)}{data.label('semesters', semester)}"
+    plan = planner.plan(lib, grade, semester, cal)
+    order = {e.lesson.id: n for n, e in enumerate(plan.lessons, start=1)}
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for item in lessons:
+            n = order.get(item.id, len(order) + 1 + lessons.index(item))
+            payload = (docx_cache or {}).get(item.id) or lesson_docx(item)
+            _zip_add(zf, f"教案/{n:02d}-{item.id}.docx", payload)
+        _zip_add(zf, "学习单与材料.docx", worksheets_docx(lessons, f"{name}学习单与材料"))
+        stem = f"grade-{grade:02d}-{semester}"
+        _zip_add(zf, f"学期计划/{stem}.csv", planner.to_csv(plan))
+        _zip_add(zf, f"学期计划/{stem}.ics", planner.to_ics(plan))
+        parents = parent_modules_for(lib, grade, semester)
+        _zip_add(zf, "家长讲义.docx", handouts_docx(parents, f"{name}家长讲义"))
+        readme = (f"{name}心理课资料包\r\n\r\n"
+                  f"教案/：本学期 {len(lessons)} 份教案（Word，可修改），文件名前的序号是学期计划中的顺序。\r\n"
+                  "学习单与材料.docx：每课需要打印的学习单、卡片和故事。\r\n"
+                  f"学期计划/：按默认校历排出的计划（CSV 可用 Excel 打开；.ics 可导入日历）。"
+                  + (f"其中考试日期为假设：{'；'.join(plan.assumptions)}，请按本校校历调整。" if plan.assumptions else "") + "\r\n"
+                  f"家长讲义.docx：本学段家长模块的一页讲义（{len(parents)} 份）。\r\n")
+        _zip_add(zf, "说明.txt", readme.encode("utf-8"))
+    return buf.getvalue()
+
+
+def pack_uri(grade: int, semester: str) -> str:
+    return f"downloads/packs/grade-{grade:02d}-{semester}.zip"
+
+
+def lesson_docx_uri(item: Item) -> str:
+    return f"downloads/lessons/{item.id}.docx"
+
+
+def download_uris(lib: Library) -> list[str]:
+    """The docs-space paths of every Word file and pack the site links to (cheap: no export)."""
+    uris = [lesson_docx_uri(i) for i in lib.lessons]
+    for g in data.vocabularies()["grades"]:
+        for s in ("autumn", "spring"):
+            if lib.semester_lessons(g, s):
+                uris.append(pack_uri(g, s))
+    return uris
+
+
+def downloads(lib: Library, problems=()) -> dict[str, bytes]:
+    """Every Word file and pack the site links to: docs-space path → bytes."""
+    from . import planner
+    cal = planner.load_calendar()
+    out, cache = {}, {}
+    for item in lib.lessons:
+        check_item(item, problems)
+        cache[item.id] = out[lesson_docx_uri(item)] = lesson_docx(item)
+    for uri in download_uris(lib):
+        if uri.endswith(".zip"):
+            g, s = int(uri[-len("07-autumn.zip"):-len("-autumn.zip")]), uri.rsplit("-", 1)[1][:-4]
+            out[uri] = semester_pack(lib, g, s, cal, cache)
+    return out
+
+
+def write_downloads(out_dir: str, root: str | None = None) -> list[str]:
+    """Export everything into `out_dir` (run by the site build in a second process, so that Word
+    files are made while MkDocs renders pages). Returns the paths written."""
+    from pathlib import Path
+    from .content import load
+    lib = load(Path(root) if root else None)
+    written = []
+    for uri, payload in downloads(lib).items():
+        path = Path(out_dir) / uri
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(payload)
+        written.append(uri)
+    return written
