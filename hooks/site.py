@@ -9,11 +9,10 @@
 """
 from __future__ import annotations
 
-import concurrent.futures
 import logging
-import multiprocessing
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -23,7 +22,8 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 from mkdocs.structure.nav import Section
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
 from xinyu import checks, content, data, export, offline, planner, search, site  # noqa: E402
 
@@ -64,25 +64,26 @@ def on_config(config):
 
 
 def _start_exports(lib) -> None:
-    """Word files and semester packs are made in a second process while MkDocs renders pages
-    (the machine has two cores); on_env waits for them before MkDocs copies files."""
+    """Word files and semester packs are made by a second process (`python -m xinyu.export`)
+    while MkDocs renders pages (the machine has two cores); on_env waits for it before MkDocs
+    copies files into the site."""
     STATE["shared"] = export.download_uris(lib) if lib.downloads else []
     if not lib.downloads:
         return
     STATE["export_dir"] = tempfile.mkdtemp(prefix="xinyu-downloads-")
-    STATE["pool"] = concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-    STATE["export"] = STATE["pool"].submit(export.write_downloads, STATE["export_dir"])
+    STATE["export"] = subprocess.Popen([sys.executable, "-m", "xinyu.export", STATE["export_dir"]], cwd=str(ROOT),
+                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def on_env(env, config, files):
     job = STATE.pop("export", None)
     if job is not None:
-        try:
-            job.result()
-        except export.ExportError as exc:
-            raise PluginError(str(exc)) from None
-        finally:
-            STATE.pop("pool").shutdown()
+        out, err = job.communicate()
+        if job.returncode != 0:
+            raise PluginError(f"making the Word files failed:\n{err.strip() or out.strip()}")
+        missing = [u for u in STATE["shared"] if not os.path.exists(os.path.join(STATE["export_dir"], u))]
+        if missing:
+            raise PluginError(f"the content changed while the site was being built ({missing[0]} was not made); build again")
     return env
 
 

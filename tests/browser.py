@@ -35,4 +35,10 @@ def search(page, query: str, timeout: float = 20_000) -> list[str]:
     box.fill(query)
     box.press("End")            # typing Chinese sends no keyup; a real key makes Material search
     page.wait_for_selector(".md-search-result__item", timeout=timeout)
+    # Material shows results a screenful at a time and adds more as the list scrolls.
+    count = -1
+    while count != page.locator(".md-search-result__item").count():
+        count = page.locator(".md-search-result__item").count()
+        page.eval_on_selector(".md-search__scrollwrap", "el => el.scrollTo(0, el.scrollHeight)")
+        page.wait_for_timeout(300)
     return page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(e => e.href)")

@@ -66,3 +66,107 @@ def test_offline_build_searches_from_disk(offline_site, page):
     links = search(page, "help")
     assert links and all("/en/" in l for l in links), links
     assert only_local(page.requests) == []
+
+
+# ----------------------------------------------------------------------- issue 4: the browser suite
+
+import re  # noqa: E402
+import unicodedata  # noqa: E402
+
+from pypdf import PdfReader  # noqa: E402
+
+from conftest import ROOT  # noqa: E402
+from xinyu import content  # noqa: E402
+
+LIB = content.load()
+LESSON = LIB.get("g07-au-hello-junior-high")
+PARENT = LIB.parents[0]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def url_of(uri: str, lang: str = "zh") -> str:
+    path = uri[:-3]
+    path = path[:-5] if path.endswith("index") else path + "/"
+    return ("" if lang == "zh" else "en/") + path
+
+
+@pytest.fixture(scope="module")
+def server(built_site):
+    site, _ = built_site
+    with serve(site) as base:
+        yield base
+
+
+def test_language_switcher_goes_to_the_same_page_and_back(server, page):
+    page.goto(server + url_of(LESSON.src_uri))
+    page.locator(".md-header__option .md-select").hover()
+    page.locator('a.md-select__link[hreflang="en"]').click()
+    page.wait_for_load_state()
+    assert page.url == server + url_of(LESSON.src_uri, "en")
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.locator(".md-header__option .md-select").hover()
+    page.locator('a.md-select__link[hreflang="zh"]').click()
+    page.wait_for_load_state()
+    assert page.url == server + url_of(LESSON.src_uri)
+    assert page.locator("html").get_attribute("lang") == "zh"
+    assert only_local(page.requests) == []
+
+
+@pytest.mark.parametrize("uri", [LESSON.src_uri, PARENT.src_uri, "help.md", "coverage.md", "plans/grade-08.md"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_pages_render_without_console_errors(server, page, uri, lang):
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(server + url_of(uri, lang))
+    page.wait_for_load_state("networkidle")
+    assert page.locator("article h1").count() == 1
+    assert errors == []
+    assert only_local(page.requests) == []
+
+
+@pytest.mark.parametrize("module", LIB.parents, ids=lambda m: m.id)
+def test_parent_pages_fit_a_phone(browser, server, module):
+    context = browser.new_context(viewport={"width": 375, "height": 812}, device_scale_factor=2, is_mobile=True, has_touch=True)
+    pg = context.new_page()
+    for lang in ("zh", "en"):
+        pg.goto(server + url_of(module.src_uri, lang))
+        width = pg.evaluate("document.documentElement.scrollWidth")
+        assert width <= 375, (module.id, lang, width)
+    context.close()
+
+
+AUDITED = ["index.md", "lessons/grade-07/index.md", LESSON.src_uri, PARENT.src_uri, "help.md", "coverage.md"]
+
+
+@pytest.mark.parametrize("uri", AUDITED)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_accessibility_audit_has_no_serious_violations(server, page, uri, lang):
+    assert AXE.exists(), "run `npm ci` (scripts/setup.sh does) to install axe-core for this test"
+    page.goto(server + url_of(uri, lang))
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    bad = [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+           for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert bad == [], "\n".join(bad)
+    assert page.evaluate("[...document.images].filter(i => !i.hasAttribute('alt')).length") == 0
+    assert page.locator("html").get_attribute("lang") == lang
+
+
+def test_a_lesson_prints_as_a_clean_a4_jiaoan(server, page, tmp_path):
+    page.goto(server + url_of(LESSON.src_uri))
+    pdf = tmp_path / "lesson.pdf"
+    page.pdf(path=str(pdf), format="A4", print_background=True)
+    reader = PdfReader(str(pdf))
+    assert 2 <= len(reader.pages) <= 8
+    box = reader.pages[0].mediabox
+    assert abs(float(box.width) - 595) < 2 and abs(float(box.height) - 842) < 2      # A4 in points
+    # Fonts map some characters to Kangxi radicals (⼀ for 一) in the PDF text: NFKC folds them back.
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", "".join(p.extract_text() for p in reader.pages)))
+    fold = lambda s: re.sub(r"\s+", "", unicodedata.normalize("NFKC", s))     # full-width punctuation too
+    for words in (LESSON.meta.title, "教学目标", "教学过程", "安全提示", "家校链接"):
+        assert fold(words) in text, words
+    for step in LESSON.steps:
+        assert fold(step.name) in text
+    for chrome in ("按主题浏览", "学期计划", "搜索"):           # navigation, search box
+        assert chrome not in text, chrome

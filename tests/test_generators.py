@@ -77,8 +77,10 @@ def test_search_split_and_subwords():
     en = search.split_entries(docs, "en", {"en/lessons/x/"})
     assert [d["location"] for d in zh] == ["", "help/"]
     assert [d["location"] for d in en] == ["", "lessons/x/"]
+    zh[1]["tags"] = ["入学适应"]
     search.add_subwords(zh, lambda run: ["入学", "适应", "入学适应"] if run == "入学适应" else [run])
     assert zh[0]["parts"] == "入学\u200b适应"
+    assert zh[1]["tagparts"] == "入学\u200b适应" and "tagparts" not in zh[0]
 
 
 def test_localise_config():

@@ -423,7 +423,7 @@ def check_docs(docs: Path = DOCS) -> list[Problem]:
 # --------------------------------------------------------------------------- entry point
 
 def check(lib: Library | None = None, root: Path | None = None, docs: Path | None = None) -> list[Problem]:
-    root = root or ROOT
+    root = root or (lib.root if lib is not None else None) or ROOT
     lib = lib or load(None if root == ROOT else root)
     docs = docs or (DOCS if root == ROOT else root / "docs")
     ctx = {"root": root, "pages": _generated_pages(lib) | _docs_pages(docs)}

@@ -81,6 +81,7 @@ class Library:
     items: list[Item] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)   # files that could not be read
     downloads: bool = False     # the site offers Word files and semester packs (set by the build)
+    root: Path | None = None    # the tree it was read from (None: the project)
 
     def of(self, kind: str) -> list[Item]:
         return [i for i in self.items if i.kind == kind]
@@ -154,7 +155,7 @@ def content_files(root: Path | None = None) -> list[tuple[str, Path]]:
 
 def load(root: Path | None = None) -> Library:
     """Read every content file under `root` (the project by default)."""
-    lib = Library()
+    lib = Library(root=root)
     for kind, path in content_files(root):
         item, problems = load_item(kind, path)
         lib.problems.extend(problems)

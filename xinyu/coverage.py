@@ -127,7 +127,10 @@ def exam_windows(grade: int) -> list[tuple[str, str, list[int]]]:
     cov = data.config()["coverage"]
     out = []
     for s in SEMESTERS:
-        for name, weeks in cov["exam_windows"][s].items():
+        windows = cov["exam_windows"][s]
+        if s == "spring" and grade in cov.get("graduating_spring_windows", {}):
+            windows = cov["graduating_spring_windows"][grade]
+        for name, weeks in windows.items():
             if name == "midterm" and grade not in cov["midterm_grades"]:
                 continue
             out.append((s, name, weeks))
@@ -272,7 +275,8 @@ RULES = {
 def evaluate(lib: Library, problems=None, docs: Path | None = None) -> list[Result]:
     from .checks import check
     from .paths import DOCS
-    ctx = {"problems": problems if problems is not None else check(lib), "docs": docs or DOCS}
+    docs = docs or (lib.root / "docs" if lib.root else DOCS)
+    ctx = {"problems": problems if problems is not None else check(lib), "docs": docs}
     results = []
     for req in data.requirements():
         rule = req["rule"]

@@ -395,3 +395,11 @@ def write_downloads(out_dir: str, root: str | None = None) -> list[str]:
         path.write_bytes(payload)
         written.append(uri)
     return written
+
+
+if __name__ == "__main__":      # used by the site build: python -m xinyu.export OUT_DIR
+    import sys
+    try:
+        write_downloads(sys.argv[1])
+    except ExportError as exc:
+        sys.exit(str(exc))

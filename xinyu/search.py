@@ -59,8 +59,13 @@ TAG = re.compile(r"<[^>]+>")
 
 
 def add_subwords(docs: list[dict], cut_for_search) -> None:
-    """Give each entry a `parts` field: words inside its whole terms (适应 inside 入学适应)."""
+    """Give each entry a `parts` field: words inside its whole terms (适应 inside 入学适应),
+    and a `tagparts` field with the words inside its tags, weighted like a title."""
     for d in docs:
+        tags = d.get("tags", [])
+        tagparts = {w for t in tags for w in cut_for_search(t) if len(w) > 1 and w not in tags}
+        if tagparts:
+            d["tagparts"] = "\u200b".join(sorted(tagparts))
         text = TAG.sub(" ", d.get("title", "") + " " + d.get("text", "") + " " + " ".join(d.get("tags", [])))
         whole = set(re.split(r"[\s\u200b]+", text))
         parts = set()
@@ -79,6 +84,7 @@ def split_index(site_dir: Path, langs: tuple[str, ...], untranslated: set[str], 
     merged = json.loads(merged_path.read_text(encoding="utf-8"))
     if cut_for_search:
         merged["config"]["fields"]["parts"] = {"boost": 1.0}
+        merged["config"]["fields"]["tagparts"] = {"boost": 1000.0}
     counts = {}
     for lang in langs:
         docs = split_entries(merged["docs"], lang, untranslated)
