@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -144,6 +145,10 @@ def on_nav(nav, config, files):
     for section in _sections(nav.items):
         section.children.sort(key=lambda c: -1 if isinstance(c, Section) or c.is_index
                               else lesson_rank.get(_key(c, 0), len(lesson_rank)))
+    # A parent module's session plan and handout are reached from its page, not from the menu.
+    for section in _sections(nav.items):
+        section.children = [c for c in section.children
+                            if not re.search(r"-(session|handout)\.md$", _key(c, 0) if not isinstance(c, Section) else "")]
     # Re-link previous/next in the new order.
     nav.pages = _flat_pages(nav.items)
     for prev, page in zip([None] + nav.pages[:-1], nav.pages):

@@ -43,6 +43,9 @@ BROKEN = [
     ("parent session timing", PARENT, "情境讨论（40分钟）", "情境讨论（30分钟）", 28, "add up to 50 minutes but session_minutes is 60", "timing"),
     ("parent session too long", PARENT, "session_minutes: 60", "session_minutes: 120", 11, "runs 60–90 minutes", "schema"),
     ("unknown stage", PARENT, "stage: junior", "stage: middle-school", 4, "unknown parent_stages code(s) middle-school", "schema"),
+    ("english three things", "parents/p-fixture-module.en.md", "3. Say hello to the homeroom teacher once.\n", "", 9, "does not list exactly three items", "translation"),
+    ("english help link", "parents/p-fixture-module.en.md", "[Getting help](../help.md)", "Getting help", 15, "does not link the help page", "translation"),
+    ("english forbidden phrasing", "parents/p-fixture-module.en.md", "this is common", "一了百了", 7, "forbidden phrasing", "safety"),
     ("fictional cases", TRAINING, "虚构案例：", "案例：", 31, "not marked as fictional", "training-parts"),
     ("training hours", TRAINING, "hours: 1", "hours: 1.5", 17, "add up to 60 minutes but hours × 60 is 90", "timing"),
     ("unknown role", TRAINING, "roles: [all-staff]", "roles: [janitor]", 4, "unknown roles code(s) janitor", "schema"),
@@ -95,6 +98,12 @@ def test_activity_reused_within_grade(tree):
     reuse = [p for p in tree.check() if p.rule == "activity-reuse"]
     assert reuse and "warm-up '拍手报名字' is already used in grade 7" in reuse[0].message
     assert reuse[0].line == 36
+
+
+def test_parent_module_without_english_is_a_warning(tree):
+    tree.path("parents/p-fixture-module.en.md").unlink()
+    problems = [p for p in tree.check() if p.rule == "translation"]
+    assert len(problems) == 1 and problems[0].level == "warning" and "no English reading page" in problems[0].message
 
 
 def test_site_page_without_english(tree):

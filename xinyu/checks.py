@@ -42,9 +42,11 @@ def _text_lines(item: Item):
 
 def _generated_pages(lib: Library) -> set[str]:
     """Docs-space paths of pages the site generates from the content (see xinyu.site)."""
-    from .site import generated_index_pages
+    from .site import generated_index_pages, handout_uri, session_uri
     pages = {i.src_uri for i in lib.items}
     pages.update(generated_index_pages(lib))
+    pages.update(session_uri(i) for i in lib.parents)
+    pages.update(handout_uri(i) for i in lib.parents)
     return pages
 
 
@@ -289,8 +291,54 @@ def rule_placeholders(item: Item, ctx) -> list[Problem]:
     return out
 
 
+EN_PARENT_SECTIONS = ["Three things to try this week", "When you need help"]
+
+
+def rule_translation(item: Item, ctx) -> list[Problem]:
+    """An English version (<id>.en.md) is held to the same links and safety rules; a parent
+    module's English reading page ends like the Chinese one. Parent modules need one."""
+    from .document import ContentError, read
+    path = item.translation
+    if path is None:
+        if item.kind == "parent":
+            return [_problem(item, 1, "the parent module has no English reading page",
+                             f"add {item.path.with_name(item.path.stem + '.en.md').name} (see the contributor page)", "translation", "warning")]
+        return []
+    try:
+        doc = read(path)
+    except ContentError as exc:
+        return [Problem(exc.path, exc.line, exc.message, exc.fix, "error", "translation")]
+    out = []
+    make = lambda n, msg, fix, rule: Problem(path, n, msg, fix, "error", rule)
+    if not doc.meta.get("title"):
+        out.append(make(1, "the English version has no title", "add `title:` to its front matter", "translation"))
+    if item.kind == "parent":
+        titles = [s.title for s in doc.sections]
+        for name in EN_PARENT_SECTIONS:
+            if name not in titles:
+                out.append(make(doc.body_start, f"missing section '## {name}'", f"end the English reading page with: {' / '.join(EN_PARENT_SECTIONS)}", "translation"))
+        three = doc.section(EN_PARENT_SECTIONS[0])
+        if three and sum(1 for _, t in three.lines if re.match(r"^\s*\d+\.\s*\S", t)) != 3:
+            out.append(make(three.line, "'Three things' does not list exactly three items", "list exactly three numbered items", "translation"))
+        helpsec = doc.section(EN_PARENT_SECTIONS[1])
+        if helpsec and not re.search(rf"\]\((\.\./)*{re.escape(HELP_PAGE)}\)", helpsec.text):
+            out.append(make(helpsec.line, "'When you need help' does not link the help page", "add [Getting help](../help.md)", "translation"))
+    lines = [(doc.body_start + i, t) for i, t in enumerate(doc.body.split("\n"))]
+    base = posixpath.dirname(item.src_uri)
+    for n, t in lines:
+        for m in LINK.finditer(t):
+            target = m.group(2).split("#", 1)[0]
+            if target and not EXTERNAL.match(target) and posixpath.normpath(posixpath.join(base, target)) not in ctx["pages"]:
+                out.append(make(n, f"link '{m.group(2)}' points to a page that does not exist", "fix the path", "links"))
+        for m in EXTERNAL.finditer(t):
+            out.append(make(n, f"web address or e-mail '{m.group(0)}' in the text", "remove it: contacts live only in data/contacts.yml", "no-external"))
+    out.extend(safety_problems(path, lines, item.kind in ("lesson", "parent"), make))
+    return out
+
+
 ITEM_RULES = [rule_placeholders, rule_location, rule_duration, rule_sections, rule_timing, rule_lesson_parts, rule_parent_parts,
-              rule_training_parts, rule_links, rule_no_external, rule_help_link, rule_life_sensitivity, rule_safety]
+              rule_training_parts, rule_links, rule_no_external, rule_help_link, rule_life_sensitivity, rule_safety,
+              rule_translation]
 
 
 # --------------------------------------------------------------------------- library-wide rules

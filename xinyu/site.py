@@ -112,6 +112,8 @@ def _card(item: Item, lang: str, lib: Library | None = None) -> str:
         rows.append((t(lang, "topics"), " · ".join(data.label("parent_topics", c, lang) for c in m.topics)))
         rows.append((t(lang, "reading"), t(lang, "minutes", n=m.reading_minutes)))
         rows.append((t(lang, "session"), t(lang, "minutes", n=m.session_minutes)))
+        rows.append((t(lang, "for_schools"), f"[{t(lang, 'session_link')}]({rel(src, session_uri(item))}) · "
+                                               f"[{t(lang, 'handout_link')}]({rel(src, handout_uri(item))})"))
     else:
         rows.append((t(lang, "roles"), " · ".join(data.label("roles", c, lang) for c in m.roles)))
         rows.append((t(lang, "types"), " · ".join(data.label("training_types", c, lang) for c in m.types)))
@@ -163,6 +165,53 @@ def render_overview(item: Item, lib: Library, lang: str) -> str:
     return "".join(parts)
 
 
+# A parent module has three faces: the reading page for parents (parents/<id>/), the session
+# plan a school runs as 家长学校 (parents/<id>-session/) and the one-page handout (parents/<id>-handout/).
+SESSION_FROM = "家长学校活动方案"
+
+
+def session_uri(item: Item) -> str:
+    return f"parents/{item.id}-session.md"
+
+
+def handout_uri(item: Item) -> str:
+    return f"parents/{item.id}-handout.md"
+
+
+def _parent_parts(item: Item) -> tuple[str, str, str]:
+    """(reading page, session plan with questions parents ask, handout) of a parent module's body."""
+    body = _fill_body(item, "zh")
+    reading, _, rest = body.partition(f"## {SESSION_FROM}")
+    handout = item.doc.section("一页讲义")
+    session = f"## {SESSION_FROM}" + rest.split("## 一页讲义")[0]
+    return reading.strip(), session.strip(), handout.own_text.strip() if handout else ""
+
+
+def _chinese(text: str, lang: str) -> str:
+    """Chinese content: as it is on the Chinese site, marked and explained on the English one."""
+    if lang == "zh":
+        return text.strip() + "\n\n"
+    return (_admonition("note", t(lang, "untranslated_title"), t(lang, "untranslated_note"))
+            + f'<div lang="zh-Hans" markdown>\n\n{text.strip()}\n\n</div>\n\n')
+
+
+def render_parent_extra(item: Item, face: str, lang: str) -> str:
+    """The session-plan or handout page of a parent module."""
+    uri = session_uri(item) if face == "session" else handout_uri(item)
+    title = f"{title_of(item, lang)}{t(lang, 'session_title' if face == 'session' else 'handout_title')}"
+    _, session, handout = _parent_parts(item)
+    parts = [_front({"title": title, "description": item.meta.summary}), f"# {title}\n\n"]
+    parts.append(f"[{t(lang, 'back_to_module')}]({rel(uri, item.src_uri)})\n\n")
+    if face == "session":
+        parts.append(t(lang, "session_intro", minutes=item.meta.session_minutes) + "\n\n")
+        parts.append(_chinese(session, lang))
+    else:
+        parts.append(_chinese(handout, lang))
+        parts.append(t(lang, "handout_help") + "\n\n")
+    parts.append(help_box(uri, lang))
+    return "".join(parts)
+
+
 def render_item(item: Item, lang: str, lib: Library | None = None) -> str:
     """The page for one lesson, parent module or training unit, in `lang`."""
     if item.kind == "overview":
@@ -183,7 +232,14 @@ def render_item(item: Item, lang: str, lib: Library | None = None) -> str:
     if m.sensitivity == "high":
         parts.append(_admonition("warning", t(lang, "sensitive_title"), t(lang, "sensitive_note", help=rel(item.src_uri, HELP))))
     translated = item.translation
-    if lang == "en" and translated:
+    if item.kind == "parent":
+        reading, _, _ = _parent_parts(item)
+        if lang == "en" and translated:
+            from .document import read
+            parts.append(read(translated).body.strip() + "\n\n")
+        else:
+            parts.append(_chinese(reading, lang))
+    elif lang == "en" and translated:
         from .document import read
         parts.append(read(translated).body.strip() + "\n\n")
     elif lang == "en":
@@ -436,6 +492,9 @@ def generated_pages(lib: Library, lang: str, problems=None) -> dict[str, str]:
     pages = {uri: fn(lang) for uri, fn in generated_index_pages(lib, problems).items()}
     for item in lib.items:
         pages[item.src_uri] = render_item(item, lang, lib)
+    for item in lib.parents:
+        pages[session_uri(item)] = render_parent_extra(item, "session", lang)
+        pages[handout_uri(item)] = render_parent_extra(item, "handout", lang)
     return pages
 
 
@@ -517,11 +576,38 @@ def vocabulary_tables(lang: str) -> str:
     return "\n".join(out) + "\n"
 
 
+def parents_by_stage(lib: Library, page_uri: str, lang: str) -> str:
+    """The family section's table: each school stage by semester, then modules for any time."""
+    head = [t(lang, "stage"), data.label("parent_semesters", "autumn", lang), data.label("parent_semesters", "spring", lang)]
+    lines = ["| " + " | ".join(head) + " |", "|---|---|---|"]
+    link = lambda m: f"[{title_of(m, lang)}]({rel(page_uri, m.src_uri)})"
+    for stage in data.vocabularies()["stages"]:
+        cells = []
+        for sem in ("autumn", "spring"):
+            mods = [m for m in lib.parents if m.meta.stage == stage and m.meta.semester in (sem, "any")]
+            cells.append("<br>".join(link(m) for m in mods) or "—")
+        lines.append(f"| {data.label('stages', stage, lang)} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def parents_by_worry(lib: Library, page_uri: str, lang: str) -> str:
+    """“我的孩子……”: each worry with the modules on it."""
+    out = []
+    for code, entry in data.vocabularies()["parent_topics"].items():
+        mods = [m for m in lib.parents if code in m.meta.topics]
+        if mods:
+            links = "、".join(f"[{title_of(m, lang)}]({rel(page_uri, m.src_uri)})" for m in mods)
+            out.append(f"- **{entry['worry'][lang]}**" + ("：" if lang == "zh" else ": ") + links)
+    return "\n".join(out) + "\n"
+
+
 def markers(lib: Library, page_uri: str, lang: str) -> dict[str, str]:
     """Replacements for `<!-- xinyu:NAME -->` markers in hand-written pages."""
     return {
         "contacts": contacts_table(lang),
         "parent-modules": item_list(lib.parents, page_uri, lang),
+        "parents-by-stage": parents_by_stage(lib, page_uri, lang),
+        "parents-by-worry": parents_by_worry(lib, page_uri, lang),
         "training-units": item_list(lib.training, page_uri, lang),
         "requirements": requirement_list(lib, page_uri, lang),
         "schema": schema_tables(lang),

@@ -1,0 +1,294 @@
+"""Learning paths and the training coordinator's tool: who takes which unit this semester,
+sign-in sheets to print, and who still lacks which required unit.
+
+A roster is a CSV or Excel file with Chinese headers: 姓名 and 角色 are required (several roles
+separated by 、 or ，), 工号 and 部门 are optional. A completion file has 姓名 (and 工号 if the
+roster has it) and 单元 (the unit's id or its Chinese title). Everything runs on the
+coordinator's own machine; nothing is sent anywhere.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from . import data
+from .content import Item, Library, Problem
+from .paths import DATA
+
+ROLE_SPLIT = re.compile(r"[、，,；;/\s]+")
+
+
+class RosterError(ValueError):
+    """The roster or completion file has rows that cannot be used; the message lists them."""
+
+    def __init__(self, path: Path, problems: list[str]):
+        super().__init__(f"{path}:\n" + "\n".join(problems))
+        self.path, self.problems = path, problems
+
+
+@dataclass
+class Person:
+    row: int
+    name: str
+    staff_id: str
+    roles: list[str]                      # role codes, all-staff always included
+    department: str = ""
+
+    @property
+    def key(self) -> str:
+        return self.staff_id or self.name
+
+
+@dataclass
+class Assignment:
+    person: Person
+    units: list[Item] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- learning paths
+
+@lru_cache(maxsize=None)
+def paths_file() -> dict:
+    with open(DATA / "learning-paths.yml", encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def path_units(role: str, semester: int) -> list[str]:
+    """Unit ids of one role's path in semester 1–6."""
+    return list(paths_file()["paths"].get(role, [[]] * 6)[semester - 1])
+
+
+def units_for(roles: list[str], semester: int) -> list[str]:
+    ids = []
+    for role in ["all-staff"] + [r for r in roles if r != "all-staff"]:
+        ids += [u for u in path_units(role, semester) if u not in ids]
+    return ids
+
+
+def check_paths(lib: Library) -> list[Problem]:
+    """The learning paths refer to real units, cover six semesters, and the core topics recur."""
+    path = DATA / "learning-paths.yml"
+    text = path.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    cfg = paths_file()
+    units = {u.id: u for u in lib.training}
+    out = []
+
+    def line_of(needle: str) -> int:
+        return next((n for n, t in enumerate(lines, 1) if needle in t), 1)
+
+    roles = data.vocabularies()["roles"]
+    for role, sems in cfg["paths"].items():
+        if role not in roles:
+            out.append(Problem(path, line_of(f"{role}:"), f"unknown role '{role}'", f"use one of {', '.join(roles)}", rule="paths"))
+            continue
+        if len(sems) != len(cfg["semesters"]):
+            out.append(Problem(path, line_of(f"{role}:"), f"the {role} path has {len(sems)} semesters, not {len(cfg['semesters'])}",
+                               "give one list per semester (an empty list [] is allowed for roles other than all-staff)", rule="paths"))
+        for n, ids in enumerate(sems, 1):
+            for uid in ids:
+                if uid not in units:
+                    out.append(Problem(path, line_of(uid), f"the {role} path names unit '{uid}', which does not exist",
+                                       "write the unit in training/ or correct the id", rule="paths"))
+                elif role != "all-staff" and role not in units[uid].meta.roles:
+                    out.append(Problem(path, line_of(uid), f"unit '{uid}' is in the {role} path but is not written for that role",
+                                       f"add {role} to the unit's roles, or move it", rule="paths"))
+    staff = cfg["paths"].get("all-staff", [])
+    for n, ids in enumerate(staff, 1):
+        if not any(uid in units and "all-staff" in units[uid].meta.roles for uid in ids):
+            out.append(Problem(path, line_of("all-staff:"), f"semester {n} has no unit for all staff",
+                               "the plan asks for all-staff training every semester (一(二)2)", rule="paths"))
+    for topic in cfg.get("core_topics", []):
+        sems = {n for n, ids in enumerate(staff, 1) for uid in ids if uid in units and topic in units[uid].meta.topics}
+        if len(sems) < 2:
+            out.append(Problem(path, line_of("core_topics"), f"core topic '{topic}' comes up in {len(sems)} semester(s) of the all-staff path",
+                               "give it a unit in at least two semesters so that it recurs", rule="paths"))
+    return out
+
+
+# --------------------------------------------------------------------------- reading files
+
+def _rows(path: Path) -> list[list[str]]:
+    """The rows of a CSV (UTF-8, with or without BOM; or GB18030 as Excel saves it) or XLSX file."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        from openpyxl import load_workbook
+        wb = load_workbook(path, read_only=True, data_only=True)
+        ws = wb.worksheets[0]
+        rows = [["" if c is None else str(c).strip() for c in row] for row in ws.iter_rows(values_only=True)]
+        wb.close()
+        return rows
+    raw = path.read_bytes()
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(enc)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise RosterError(path, ["the file is neither UTF-8 nor GB18030 text; save it from Excel as CSV (UTF-8)"])
+    return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
+
+
+def _role_codes() -> dict[str, str]:
+    table = {}
+    for code, entry in data.vocabularies()["roles"].items():
+        for name in [entry["zh"], *entry.get("aliases", [])]:
+            table[name] = code
+    return table
+
+
+def read_roster(path: Path) -> list[Person]:
+    rows = _rows(Path(path))
+    if not rows:
+        raise RosterError(path, ["the file is empty"])
+    head = rows[0]
+    missing = [h for h in ("姓名", "角色") if h not in head]
+    if missing:
+        raise RosterError(path, [f"第1行：缺少表头“{'”“'.join(missing)}”——表头应包括 姓名、角色（可选：工号、部门）"])
+    col = {h: head.index(h) for h in ("姓名", "角色", "工号", "部门") if h in head}
+    codes = _role_codes()
+    known = "、".join(e["zh"] for e in data.vocabularies()["roles"].values())
+    people, problems, seen = [], [], {}
+    for n, row in enumerate(rows[1:], start=2):
+        if not any(row):
+            continue
+        if len(row) < len(head) and any(row[len(row):]):
+            problems.append(f"第{n}行：列数不对")
+        cell = lambda h: row[col[h]].strip() if h in col and col[h] < len(row) else ""
+        name, roles_text = cell("姓名"), cell("角色")
+        if not name:
+            problems.append(f"第{n}行：没有姓名")
+            continue
+        if not roles_text:
+            problems.append(f"第{n}行（{name}）：没有角色——请填写：{known}")
+            continue
+        roles, bad = ["all-staff"], []
+        for r in filter(None, ROLE_SPLIT.split(roles_text)):
+            if r in codes:
+                if codes[r] not in roles:
+                    roles.append(codes[r])
+            else:
+                bad.append(r)
+        if bad:
+            problems.append(f"第{n}行（{name}）：角色“{'、'.join(bad)}”不认识——请使用：{known}")
+            continue
+        person = Person(n, name, cell("工号"), roles, cell("部门"))
+        if person.key in seen:
+            problems.append(f"第{n}行（{name}）：与第{seen[person.key]}行重复——同一个人只列一次，多个角色用顿号隔开")
+            continue
+        seen[person.key] = n
+        people.append(person)
+    if problems:
+        raise RosterError(path, problems)
+    if not people:
+        raise RosterError(path, ["没有任何人员行"])
+    return people
+
+
+def read_completions(path: Path, people: list[Person], lib: Library) -> dict[str, set[str]]:
+    """Completed unit ids per person key."""
+    rows = _rows(Path(path))
+    if not rows or "姓名" not in rows[0] or "单元" not in rows[0]:
+        raise RosterError(path, ["第1行：表头应包括 姓名、单元（单元编号或名称），可选 工号、完成日期"])
+    head = rows[0]
+    col = {h: head.index(h) for h in ("姓名", "单元", "工号") if h in head}
+    by_title = {u.meta.title: u.id for u in lib.training} | {u.id: u.id for u in lib.training}
+    by_key = {p.key: p for p in people}
+    by_name = {p.name: p for p in people}
+    done: dict[str, set[str]] = {}
+    problems = []
+    for n, row in enumerate(rows[1:], start=2):
+        if not any(row):
+            continue
+        cell = lambda h: row[col[h]].strip() if h in col and col[h] < len(row) else ""
+        person = by_key.get(cell("工号")) or by_name.get(cell("姓名"))
+        unit = by_title.get(cell("单元"))
+        if person is None:
+            problems.append(f"第{n}行：名单里没有“{cell('姓名')}”")
+        elif unit is None:
+            problems.append(f"第{n}行（{cell('姓名')}）：没有叫“{cell('单元')}”的培训单元——请用单元编号（如 t-teacher-self-care）或完整名称")
+        else:
+            done.setdefault(person.key, set()).add(unit)
+    if problems:
+        raise RosterError(path, problems)
+    return done
+
+
+# --------------------------------------------------------------------------- outputs
+
+def assign(people: list[Person], lib: Library, semester: int) -> list[Assignment]:
+    units = {u.id: u for u in lib.training}
+    return [Assignment(p, [units[uid] for uid in units_for(p.roles, semester) if uid in units]) for p in people]
+
+
+def role_names(person: Person) -> str:
+    return "、".join(data.label("roles", r) for r in person.roles if r != "all-staff") or data.label("roles", "all-staff")
+
+
+def assignments_csv(assignments: list[Assignment], semester: int) -> bytes:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(["姓名", "工号", "部门", "角色", "学期", "培训单元编号", "培训单元", "学时"])
+    label = paths_file()["semesters"][semester - 1]["zh"]
+    for a in assignments:
+        for u in a.units:
+            w.writerow([a.person.name, a.person.staff_id, a.person.department, role_names(a.person), label, u.id, u.meta.title, f"{u.meta.hours:g}"])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def sign_in_docx(unit: Item, people: list[Person], semester: int) -> bytes:
+    """A sign-in sheet for one unit: the people assigned, with columns to sign."""
+    from docx.shared import Cm
+    from .export import _heading, _para, _runs, _set_cell, _shade, _widths, new_document
+    doc = new_document()
+    title = _para(doc, "Title")
+    _runs(title, f"培训签到表：{unit.meta.title}")
+    label = paths_file()["semesters"][semester - 1]["zh"]
+    p = doc.add_paragraph()
+    _runs(p, f"**学期**：{label}　**学时**：{unit.meta.hours:g}　**日期**：________　**地点**：________　**主持人**：________")
+    table = doc.add_table(rows=1 + len(people), cols=5)
+    table.style = "Table Grid"
+    for i, h in enumerate(("序号", "姓名", "部门／角色", "签到", "签退")):
+        _set_cell(table.rows[0].cells[i], h, bold=True, center=True)
+        _shade(table.rows[0].cells[i])
+    for r, person in enumerate(people, start=1):
+        cells = table.rows[r].cells
+        _set_cell(cells[0], str(r), center=True)
+        _set_cell(cells[1], person.name)
+        _set_cell(cells[2], "／".join(x for x in (person.department, role_names(person)) if x))
+    _widths(table, (Cm(1.3), Cm(3.2), Cm(5.0), Cm(3.5), Cm(3.5)))
+    doc.add_paragraph()
+    _runs(doc.add_paragraph(), "本表只用于记录培训出勤，请妥善保管，不外传。")
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def outstanding(people: list[Person], lib: Library, semester: int, done: dict[str, set[str]]) -> list[tuple[Person, list[Item]]]:
+    """Who still lacks which unit required of them up to and including `semester`."""
+    units = {u.id: u for u in lib.training}
+    out = []
+    for p in people:
+        required = []
+        for s in range(1, semester + 1):
+            required += [uid for uid in units_for(p.roles, s) if uid not in required]
+        missing = [units[uid] for uid in required if uid in units and uid not in done.get(p.key, set())]
+        if missing:
+            out.append((p, missing))
+    return out
+
+
+def outstanding_csv(rows: list[tuple[Person, list[Item]]]) -> bytes:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(["姓名", "工号", "部门", "角色", "尚未完成的培训单元编号", "尚未完成的培训单元"])
+    for person, missing in rows:
+        for u in missing:
+            w.writerow([person.name, person.staff_id, person.department, role_names(person), u.id, u.meta.title])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
