@@ -482,6 +482,8 @@ def check(lib: Library | None = None, root: Path | None = None, docs: Path | Non
     for rule in LIBRARY_RULES:
         problems.extend(rule(lib, ctx))
     if root == ROOT:
+        from .training import check_paths
         problems.extend(check_contacts())
+        problems.extend(check_paths(lib))
     problems.extend(check_docs(docs))
     return sorted(problems, key=lambda p: (p.level != "error", str(p.path), p.line))

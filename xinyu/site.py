@@ -601,17 +601,48 @@ def parents_by_worry(lib: Library, page_uri: str, lang: str) -> str:
     return "\n".join(out) + "\n"
 
 
-def markers(lib: Library, page_uri: str, lang: str) -> dict[str, str]:
-    """Replacements for `<!-- xinyu:NAME -->` markers in hand-written pages."""
+def learning_paths(lib: Library, page_uri: str, lang: str) -> str:
+    """Each role's six-semester path; every role also takes the all-staff units."""
+    from .training import paths_file
+    cfg = paths_file()
+    units = {u.id: u for u in lib.training}
+    sems = [s[lang] for s in cfg["semesters"]]
+    out = []
+    for role, path in cfg["paths"].items():
+        out.append(f"### {data.label('roles', role, lang)}\n")
+        if role != "all-staff":
+            out.append(("在全体教职工单元之外，还要学：" if lang == "zh" else "On top of the all-staff units:") + "\n")
+        for sem, ids in zip(sems, path):
+            links = "、".join(f"[{title_of(units[u], lang)}]({rel(page_uri, units[u].src_uri)})" for u in ids if u in units)
+            out.append(f"- **{sem}**" + ("：" if lang == "zh" else ": ") + (links or "—"))
+        out.append("")
+    return "\n".join(out) + "\n"
+
+
+def training_matrix(lib: Library, page_uri: str, lang: str) -> str:
+    """Roles × training types: how many units serve each (TRAIN-ROLES)."""
+    types = list(data.vocabularies()["training_types"])
+    head = [t(lang, "roles")] + [data.label("training_types", ty, lang) for ty in types]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for role in data.vocabularies()["roles"]:
+        cells = [str(sum(1 for u in lib.training if role in u.meta.roles and ty in u.meta.types)) for ty in types]
+        lines.append(f"| {data.label('roles', role, lang)} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def markers(lib: Library, page_uri: str, lang: str) -> dict[str, callable]:
+    """What each `<!-- xinyu:NAME -->` marker in a hand-written page becomes (made on demand)."""
     return {
-        "contacts": contacts_table(lang),
-        "parent-modules": item_list(lib.parents, page_uri, lang),
-        "parents-by-stage": parents_by_stage(lib, page_uri, lang),
-        "parents-by-worry": parents_by_worry(lib, page_uri, lang),
-        "training-units": item_list(lib.training, page_uri, lang),
-        "requirements": requirement_list(lib, page_uri, lang),
-        "schema": schema_tables(lang),
-        "vocabularies": vocabulary_tables(lang),
+        "contacts": lambda: contacts_table(lang),
+        "parent-modules": lambda: item_list(lib.parents, page_uri, lang),
+        "parents-by-stage": lambda: parents_by_stage(lib, page_uri, lang),
+        "parents-by-worry": lambda: parents_by_worry(lib, page_uri, lang),
+        "training-units": lambda: item_list(lib.training, page_uri, lang),
+        "learning-paths": lambda: learning_paths(lib, page_uri, lang),
+        "training-matrix": lambda: training_matrix(lib, page_uri, lang),
+        "requirements": lambda: requirement_list(lib, page_uri, lang),
+        "schema": lambda: schema_tables(lang),
+        "vocabularies": lambda: vocabulary_tables(lang),
     }
 
 
@@ -623,5 +654,6 @@ def fill_markers(markdown: str, lib: Library, page_uri: str, lang: str) -> str:
     for name in found:
         if name not in table:
             raise KeyError(f"{page_uri}: unknown marker <!-- xinyu:{name} --> (known: {', '.join(table)})")
-        markdown = re.sub(rf"<!--\s*xinyu:{name}\s*-->", lambda _m, v=table[name]: v, markdown)
+        value = table[name]()
+        markdown = re.sub(rf"<!--\s*xinyu:{name}\s*-->", lambda _m: value, markdown)
     return markdown
