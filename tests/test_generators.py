@@ -119,3 +119,29 @@ def test_overview_page_and_lesson_position(lib):
     card = site.render_item(lesson, "zh", lib)
     assert "[秋季学期第1课（共1课）](semester-autumn.md)" in card
     assert "[七年级秋季学期：从“新”到“稳”](semester-autumn.md)" in site.grade_page(lib, 7, "zh")
+
+
+def test_learning_paths_and_training_matrix(lib, monkeypatch):
+    from xinyu import training
+    paths = {"semesters": [{"zh": f"第{n}学期", "en": f"Semester {n}"} for n in range(1, 7)],
+             "paths": {"all-staff": [["t-fixture-unit"]] * 6, "head-teacher": [[], [], [], [], [], []]}}
+    monkeypatch.setattr(training, "paths_file", lambda: paths)
+    md = site.learning_paths(lib, "training/index.md", "zh")
+    assert md.count("[测试用培训单元：发现与报告](t-fixture-unit.md)") == 6
+    assert "### 班主任" in md and "- **第1学期**：—" in md
+    matrix = site.training_matrix(lib, "training/index.md", "zh")
+    assert "| 全体教职工 | 0 | 0 | 1 |" in matrix and "| 班主任 | 0 | 0 | 0 |" in matrix
+
+
+def test_parent_module_has_three_faces(lib):
+    module = lib.parents[0]
+    reading = site.render_item(module, "zh", lib)
+    assert "这周可以试试的三件事" in reading
+    assert "## 家长学校活动方案" not in reading and "## 一页讲义" not in reading
+    assert "[家长学校活动方案](p-fixture-module-session.md)" in reading
+    session = site.render_parent_extra(module, "session", "zh")
+    assert "## 家长学校活动方案" in session and "## 家长常问" in session and "开学第一周：多听少问" not in session
+    handout = site.render_parent_extra(module, "handout", "zh")
+    assert "开学第一周：多听少问" in handout and "## 家长学校活动方案" not in handout
+    english = site.render_item(module, "en", lib)
+    assert "## Three things to try this week" in english and "这周可以试试的三件事" not in english
