@@ -36,9 +36,12 @@ def search(page, query: str, timeout: float = 20_000) -> list[str]:
     box.press("End")            # typing Chinese sends no keyup; a real key makes Material search
     page.wait_for_selector(".md-search-result__item", timeout=timeout)
     # Material shows results a screenful at a time and adds more as the list scrolls.
-    count = -1
-    while count != page.locator(".md-search-result__item").count():
-        count = page.locator(".md-search-result__item").count()
-        page.eval_on_selector(".md-search__scrollwrap", "el => el.scrollTo(0, el.scrollHeight)")
+    items = page.locator(".md-search-result__item")
+    count, still = -1, 0
+    while still < 2:
+        count, before = items.count(), count
+        still = still + 1 if count == before else 0
+        items.last.scroll_into_view_if_needed()
+        page.mouse.wheel(0, 2000)
         page.wait_for_timeout(300)
     return page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(e => e.href)")
