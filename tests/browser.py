@@ -36,12 +36,15 @@ def search(page, query: str, timeout: float = 20_000) -> list[str]:
     box.press("End")            # typing Chinese sends no keyup; a real key makes Material search
     page.wait_for_selector(".md-search-result__item", timeout=timeout)
     # Material shows results a screenful at a time and adds more as the list scrolls.
+    # Material adds four more each time the list is scrolled to its end (leaving the end first).
     items = page.locator(".md-search-result__item")
     count, still = -1, 0
-    while still < 2:
+    while still < 3:
         count, before = items.count(), count
         still = still + 1 if count == before else 0
-        items.last.scroll_into_view_if_needed()
-        page.mouse.wheel(0, 2000)
-        page.wait_for_timeout(300)
+        wrap = ".md-search__scrollwrap"
+        page.eval_on_selector(wrap, "el => el.scrollTo(0, Math.max(0, el.scrollHeight - 2 * el.clientHeight))")
+        page.wait_for_timeout(150)
+        page.eval_on_selector(wrap, "el => el.scrollTo(0, el.scrollHeight)")
+        page.wait_for_timeout(250)
     return page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(e => e.href)")

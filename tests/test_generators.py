@@ -26,7 +26,7 @@ def test_lesson_page_places_objectives_materials_and_help(lib):
 
 def test_english_page_of_untranslated_lesson(lib):
     md = site.render_item(lib.lessons[0], "en")
-    assert "Shown in Chinese" in md and '<div lang="zh-Hans" markdown>' in md
+    assert "Shown in Chinese" in md and '<div lang="zh-Hans" markdown data-search-exclude>' in md
     assert "| **Length** | 45 min |" in md
 
 
@@ -145,3 +145,11 @@ def test_parent_module_has_three_faces(lib):
     assert "开学第一周：多听少问" in handout and "## 家长学校活动方案" not in handout
     english = site.render_item(module, "en", lib)
     assert "## Three things to try this week" in english and "这周可以试试的三件事" not in english
+
+
+def test_index_entries_lose_separators_around_punctuation_only():
+    d = {"title": "初一\u200b，\u200b新生", "text": "<p>在\u200b“\u200b变化\u200b地图\u200b”\u200b里\u200b。</p>"}
+    search.compact_entry(d)
+    assert d == {"title": "初一，新生", "text": "在“变化\u200b地图”里。"}
+    import re
+    assert re.split(search.SEPARATOR, d["text"]) == ["在", "变化", "地图", "里", ""]

@@ -146,6 +146,9 @@ def _fill_body(item: Item, lang: str) -> str:
         elif line.strip() == "## 教学准备":
             out += ["", f"**{t('zh', 'materials')}**：", ""] + [f"- {x}" for x in m.materials]
     body = "\n".join(out)
+    # Some sections stay on the page but out of search (data/site.yml, search_exclude).
+    for title in data.site().get("search_exclude", {}).get(item.kind, []):
+        body = re.sub(rf"^## {re.escape(title)}\s*$", f"## {title} {{ data-search-exclude }}", body, flags=re.M)
     return re.sub(r"<!--.*?-->\n?", "", body, flags=re.S)
 
 
@@ -192,7 +195,7 @@ def _chinese(text: str, lang: str) -> str:
     if lang == "zh":
         return text.strip() + "\n\n"
     return (_admonition("note", t(lang, "untranslated_title"), t(lang, "untranslated_note"))
-            + f'<div lang="zh-Hans" markdown>\n\n{text.strip()}\n\n</div>\n\n')
+            + f'<div lang="zh-Hans" markdown data-search-exclude>\n\n{text.strip()}\n\n</div>\n\n')
 
 
 def render_parent_extra(item: Item, face: str, lang: str) -> str:
@@ -200,7 +203,10 @@ def render_parent_extra(item: Item, face: str, lang: str) -> str:
     uri = session_uri(item) if face == "session" else handout_uri(item)
     title = f"{title_of(item, lang)}{t(lang, 'session_title' if face == 'session' else 'handout_title')}"
     _, session, handout = _parent_parts(item)
-    parts = [_front({"title": title, "description": item.meta.summary}), f"# {title}\n\n"]
+    front = {"title": title, "description": item.meta.summary}
+    if face == "handout":
+        front["search"] = {"exclude": True}      # the handout repeats the reading page
+    parts = [_front(front), f"# {title}\n\n"]
     parts.append(f"[{t(lang, 'back_to_module')}]({rel(uri, item.src_uri)})\n\n")
     if face == "session":
         parts.append(t(lang, "session_intro", minutes=item.meta.session_minutes) + "\n\n")
@@ -228,7 +234,13 @@ def render_item(item: Item, lang: str, lib: Library | None = None) -> str:
     parts = [_front(front), head]
     if lang == "zh":
         parts.append(f"{m.summary}\n\n")
-    parts.append(_card(item, lang, lib))
+    card = _card(item, lang, lib)
+    if lang == "zh":
+        # The summary table repeats the tags and names the neighbouring lessons: on the Chinese
+        # site it stays out of search so that results point at a lesson's own words. (On the
+        # English site it is what an untranslated lesson is found by.)
+        card = f"<div markdown data-search-exclude>\n\n{card}</div>\n\n"
+    parts.append(card)
     if m.sensitivity == "high":
         parts.append(_admonition("warning", t(lang, "sensitive_title"), t(lang, "sensitive_note", help=rel(item.src_uri, HELP))))
     translated = item.translation
@@ -244,7 +256,7 @@ def render_item(item: Item, lang: str, lib: Library | None = None) -> str:
         parts.append(read(translated).body.strip() + "\n\n")
     elif lang == "en":
         parts.append(_admonition("note", t(lang, "untranslated_title"), t(lang, "untranslated_note")))
-        parts.append(f'<div lang="zh-Hans" markdown>\n\n{m.summary}\n\n{_fill_body(item, lang).strip()}\n\n</div>\n\n')
+        parts.append(f'<div lang="zh-Hans" markdown data-search-exclude>\n\n{m.summary}\n\n{_fill_body(item, lang).strip()}\n\n</div>\n\n')
     else:
         parts.append(_fill_body(item, lang).strip() + "\n\n")
     parts.append(help_box(item.src_uri, lang))
@@ -344,7 +356,7 @@ def coverage_page(lib: Library, lang: str, problems=None) -> str:
     results = coverage.evaluate(lib, problems=problems)
     title = "覆盖情况" if zh else "Coverage of the plan"
     counts = {k: sum(r.status == k for r in results) for k in STATUS}
-    parts = [_front({"title": title}), f"# {title}\n\n"]
+    parts = [_front({"title": title, "search": {"exclude": True}}), f"# {title}\n\n"]
     parts.append(("本页列出区实施方案的每条要求在本库中的落实情况，与命令 `scripts/coverage.py` 的结果相同。标 ＊ 的目标数字是本项目对方案的解读（在 `data/config.yml` 中设置），不是方案原文。\n\n"
                   if zh else "Each requirement of the district plan and how far the library meets it; the same engine as `scripts/coverage.py`. Targets marked ＊ are the project's reading of the plan (set in `data/config.yml`), not its text.\n\n"))
     parts.append(" · ".join(f"**{STATUS[k][0 if zh else 1]}** {counts[k]}" for k in STATUS) + "\n\n")
@@ -418,7 +430,7 @@ def plan_page(lib: Library, grade: int, lang: str) -> str:
     cal, plans = _plans(lib, grade)
     name = data.label("grades", grade, lang)
     title = f"{name}学期计划" if zh else f"{name}: semester plans"
-    parts = [_front({"title": title}), f"# {title}\n\n"]
+    parts = [_front({"title": title, "search": {"exclude": True}}), f"# {title}\n\n"]
     parts.append((f"按默认校历（{cal['name']['zh']}）每两周一节排出的心理课。各校考试日期不同，标注“假设”的日期请按本校校历修改，"
                   "再用 `scripts/plan.py --calendar 本校校历.yml` 生成本校计划。\n\n") if zh else
                  (f"Psychology lessons every two weeks on the default calendar ({cal['name']['en']}). Exam dates differ by school: "
