@@ -22,6 +22,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 from mkdocs.structure.nav import Section
+from mkdocs.utils import get_relative_url
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -66,8 +67,9 @@ def on_config(config):
 
 def _start_exports(lib) -> None:
     """Word files and semester packs are made by a second process (`python -m xinyu.export`)
-    while MkDocs renders pages (the machine has two cores); on_env waits for it before MkDocs
-    copies files into the site."""
+    while MkDocs builds both languages (the machine has two cores), and copied into the site at
+    the end. Pages link to them through `xinyu-download:` addresses, made relative as each page
+    is written."""
     STATE["shared"] = export.download_uris(lib) if lib.downloads else []
     if not lib.downloads:
         return
@@ -76,16 +78,23 @@ def _start_exports(lib) -> None:
                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def on_env(env, config, files):
+def _finish_exports(site_dir: Path) -> None:
     job = STATE.pop("export", None)
-    if job is not None:
+    if job is None:
+        return
+    try:
         out, err = job.communicate()
         if job.returncode != 0:
             raise PluginError(f"making the Word files failed:\n{err.strip() or out.strip()}")
         missing = [u for u in STATE["shared"] if not os.path.exists(os.path.join(STATE["export_dir"], u))]
         if missing:
             raise PluginError(f"the content changed while the site was being built ({missing[0]} was not made); build again")
-    return env
+        for uri in STATE["shared"]:
+            target = site_dir / uri
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(os.path.join(STATE["export_dir"], uri), target)
+    finally:
+        shutil.rmtree(STATE.pop("export_dir"), ignore_errors=True)
 
 
 def _dest(uri: str, lang: str, config) -> str:
@@ -115,8 +124,6 @@ def on_files(files, config):
         f = File.generated(config, uri, content=payload)
         f.dest_uri = _dest(uri, lang, config)
         files.append(f)
-    for uri in STATE["shared"]:      # one copy for both languages, at the site root
-        files.append(File.generated(config, uri, abs_src_path=os.path.join(STATE["export_dir"], uri)))
     for uri, f in made.items():
         f.alternates = {}
         for other in site.LANGS:
@@ -201,6 +208,7 @@ def _name_section(item, lang: str, depth: int) -> None:
 
 
 def on_post_page(output, page, config):
+    output = site.DOWNLOAD.sub(lambda m: f'href="{get_relative_url(m.group(1), page.url)}"', output)
     return offline.compact_html(search.localise_config(output, _lang(config)))
 
 
@@ -216,5 +224,4 @@ def on_post_build(config):
     offline.neutralise_loaders(site_dir)
     offline.prune_lunr_languages(site_dir, config.plugins["material/search"].config.lang)
     offline.remove_sitemaps(site_dir)
-    if STATE.get("export_dir"):
-        shutil.rmtree(STATE.pop("export_dir"), ignore_errors=True)
+    _finish_exports(site_dir)

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
+from itertools import chain, combinations
 from functools import lru_cache
 from pathlib import Path
 
@@ -377,35 +378,54 @@ def rule_near_duplicates(lib: Library, ctx) -> list[Problem]:
     k = cfg["shared_run_chars"]
     items = lib.of("lesson") + lib.of("parent")
     texts = {i.id: _normalised(i) for i in items}
-    first: dict[int, tuple[str, int]] = {}
+    # A shared run of k characters always contains a whole (k/2)-character block of the earlier
+    # text that starts at a multiple of k/2. So the earlier texts are indexed by those blocks
+    # only, every position of each later text is looked up, and a hit is extended both ways.
+    half = k // 2
+    anchors: dict[str, list[tuple[str, int]]] = defaultdict(list)
     reported: set[tuple[str, str]] = set()
     out = []
     for item in items:
-        text, lines = texts[item.id]
-        for pos in range(0, max(0, len(text) - k + 1)):
-            h = hash(text[pos:pos + k])
-            owner = first.get(h)
-            if owner is None:
-                first[h] = (item.id, pos)
-            elif owner[0] != item.id and (owner[0], item.id) not in reported:
-                reported.add((owner[0], item.id))
-                other = lib.get(owner[0])
-                other_line = texts[owner[0]][1][owner[1]]
-                out.append(_problem(item, lines[pos], f"shares a passage of {k}+ characters with {other.path.relative_to(ctx['root'])}:{other_line} (“{text[pos:pos + 24]}…”)",
-                                    "rewrite one of them in its own words; fold standard text into one shared place", "near-duplicate"))
-    # Overall overlap of character 12-grams.
+        iid = item.id
+        text, lines = texts[iid]
+        n = len(text)
+        for pos in range(0, n - half + 1):
+            for other_id, q in anchors.get(text[pos:pos + half], ()):
+                if (other_id, iid) in reported:
+                    continue
+                other = texts[other_id][0]
+                back = 0
+                while back < pos and back < q and text[pos - back - 1] == other[q - back - 1]:
+                    back += 1
+                ahead = half
+                while pos + ahead < n and q + ahead < len(other) and text[pos + ahead] == other[q + ahead]:
+                    ahead += 1
+                if back + ahead >= k:
+                    reported.add((other_id, iid))
+                    start, other_line = pos - back, texts[other_id][1][q - back]
+                    out.append(_problem(item, lines[start], f"shares a passage of {k}+ characters with {lib.get(other_id).path.relative_to(ctx['root'])}:{other_line} (“{text[start:start + 24]}…”)",
+                                        "rewrite one of them in its own words; fold standard text into one shared place", "near-duplicate"))
+        for pos in range(0, n - half + 1, half):
+            anchors[text[pos:pos + half]].append((iid, pos))
+    # Overall overlap of character 12-grams, counted through an inverted index (each shared
+    # 12-gram adds one to every pair of items that have it).
     grams = {i.id: {texts[i.id][0][p:p + 12] for p in range(0, max(0, len(texts[i.id][0]) - 11))} for i in items}
-    ids = [i.id for i in items]
-    for a_i, a in enumerate(ids):
-        for b in ids[a_i + 1:]:
-            ga, gb = grams[a], grams[b]
-            if not ga or not gb:
-                continue
-            overlap = len(ga & gb) / min(len(ga), len(gb))
-            if overlap > cfg["max_overlap"]:
-                item = lib.get(b)
-                out.append(_problem(item, 1, f"{overlap:.0%} of its text also stands in {lib.get(a).path.relative_to(ctx['root'])}",
-                                    "the two read as the same lesson; make each its own", "near-duplicate"))
+    counts = Counter(chain.from_iterable(grams.values()))
+    common = {g for g, c in counts.items() if c > 1}
+    owners: dict[str, list[str]] = defaultdict(list)
+    for item_id, gs in grams.items():
+        for g in gs & common:
+            owners[g].append(item_id)
+    shared: Counter = Counter()
+    for ids in owners.values():
+        if len(ids) > 1:
+            shared.update(combinations(ids, 2))
+    for (a, b), n in sorted(shared.items()):
+        overlap = n / min(len(grams[a]), len(grams[b]))
+        if overlap > cfg["max_overlap"]:
+            item = lib.get(b)
+            out.append(_problem(item, 1, f"{overlap:.0%} of its text also stands in {lib.get(a).path.relative_to(ctx['root'])}",
+                                "the two read as the same lesson; make each its own", "near-duplicate"))
     return out
 
 

@@ -61,6 +61,15 @@ def help_box(src_uri: str, lang: str) -> str:
     return _admonition("tip", t(lang, "help_box_title"), t(lang, "help_box", help=rel(src_uri, HELP)))
 
 
+DOWNLOAD = re.compile(r'href="xinyu-download:([^"]+)"')
+
+
+def download_link(path: str, text: str) -> str:
+    """A link to a file the build exports (Word files, packs). They are written after the pages,
+    so the link is made relative to its page when the page is written (see hooks/site.py)."""
+    return f'<a href="xinyu-download:{path}" download>{text}</a>'
+
+
 def topic_uri(code: str) -> str:
     return f"topics/{code}.md"
 
@@ -121,7 +130,7 @@ def _card(item: Item, lang: str, lib: Library | None = None) -> str:
         rows.append((t(lang, "topics"), " · ".join(data.label("training_topics", c, lang) for c in m.topics)))
     if item.kind == "lesson" and lib is not None and lib.downloads:
         from .export import lesson_docx_uri
-        rows.append((t(lang, "download"), f"[{t(lang, 'word_lesson')}]({rel(src, lesson_docx_uri(item))})"))
+        rows.append((t(lang, "download"), download_link(lesson_docx_uri(item), t(lang, "word_lesson"))))
     if m.requirements:
         rows.append((t(lang, "requirements"), " · ".join(f"[{r}]({rel(src, 'policy.md')}#{r.lower()})" for r in m.requirements)))
     if m.sensitivity != "standard":
@@ -292,7 +301,7 @@ def grade_page(lib: Library, grade: int, lang: str) -> str:
             parts.append(f"[{title_of(overview, lang)}]({rel(uri, overview.src_uri)})\n\n")
         if lessons and lib.downloads:
             from .export import pack_uri
-            parts.append(f"[{t(lang, 'pack')}]({rel(uri, pack_uri(grade, sem))})\n\n")
+            parts.append(f"<p>{download_link(pack_uri(grade, sem), t(lang, 'pack'))}</p>\n\n")
         parts.append(_lesson_rows(lessons, uri, lang) if lessons else t(lang, "none_yet") + "\n\n")
     return "".join(parts)
 
