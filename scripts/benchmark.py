@@ -192,7 +192,7 @@ def main(argv=None) -> int:
             table.add_row(f"search index, {lang}, raw (KB)", f"{len(raw) / 1024:.0f}", "")
             table.add_row(f"search index, {lang}, gzipped (KB)", f"{len(gzip.compress(raw, 9)) / 1024:.0f}", "≤ 1024")
         html_bytes, with_assets, which = lesson_page_bytes(site)
-        table.add_row(f"largest lesson page HTML (KB)", f"{html_bytes / 1024:.1f}", "≤ 60")
+        table.add_row("largest lesson page HTML (KB)", f"{html_bytes / 1024:.1f}", "≤ 60")
         table.add_row("  with its CSS, JS and images (KB)", f"{with_assets / 1024:.0f}", "")
         console.print(table)
         console.print(f"largest lesson page: {which.relative_to(site)}")

@@ -6,7 +6,6 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from . import data
 from .document import ContentError, Document, Section, read
 from .model import SCHEMAS, TIMED_SECTION
 from .paths import CONTENT_DIRS, ROOT
@@ -132,7 +131,7 @@ def load_item(kind: str, path: Path) -> tuple[Item | None, list[Problem]]:
             where = ".".join(str(p) for p in err.get("loc", ())) or "front matter"
             msg = err["msg"].removeprefix("Value error, ")
             if err["type"] == "missing":
-                problems.append(Problem(path, 1, f"front matter lacks '{where}'", f"add it (see data/templates/ and the contributor page)", rule="schema"))
+                problems.append(Problem(path, 1, f"front matter lacks '{where}'", "add it (see data/templates/ and the contributor page)", rule="schema"))
             elif err["type"] == "extra_forbidden":
                 problems.append(Problem(path, doc.line_of(key), f"unknown field '{where}'", "remove it or check its spelling against the template", rule="schema"))
             else:

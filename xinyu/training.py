@@ -245,7 +245,7 @@ def assignments_csv(assignments: list[Assignment], semester: int) -> bytes:
 def sign_in_docx(unit: Item, people: list[Person], semester: int) -> bytes:
     """A sign-in sheet for one unit: the people assigned, with columns to sign."""
     from docx.shared import Cm
-    from .export import _heading, _para, _runs, _set_cell, _shade, _widths, new_document
+    from .export import _para, _runs, _set_cell, _shade, _widths, new_document
     doc = new_document()
     title = _para(doc, "Title")
     _runs(title, f"培训签到表：{unit.meta.title}")
