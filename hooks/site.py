@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import posixpath
 import re
 import shutil
 import subprocess
@@ -147,11 +148,18 @@ def on_nav(nav, config, files):
     order = data.site()["order"]
     rank = lambda i: order.index(_key(i, 1)) if _key(i, 1) in order else len(order)
     nav.items.sort(key=rank)
-    # Lessons within a grade in teaching order (semester, then week), the grade page first.
+    # Lessons within a grade in teaching order (semester, then week), the grade page first;
+    # other folders in the order data/site.yml gives.
     lesson_rank = {i.src_uri: n for n, i in enumerate(STATE["lib"].lessons)}
     for section in _sections(nav.items):
         section.children.sort(key=lambda c: -1 if isinstance(c, Section) or c.is_index
                               else lesson_rank.get(_key(c, 0), len(lesson_rank)))
+    folder_order = data.site().get("section_order", {})
+    for section in _sections(nav.items):
+        names = folder_order.get(_key(section, 1))
+        if names:
+            rank = lambda c: names.index(posixpath.basename(_key(c, 0))) if posixpath.basename(_key(c, 0)) in names else len(names)
+            section.children.sort(key=rank)
     # A parent module's session plan and handout are reached from its page, not from the menu.
     for section in _sections(nav.items):
         section.children = [c for c in section.children
