@@ -94,3 +94,11 @@ def test_cli_exports_a_lesson_and_a_pack(tree, tmp_path):
                              capture_output=True, text=True)
         assert run.returncode == 0, run.stderr
         assert (tmp_path / name).stat().st_size > 5000
+
+
+def test_word_files_are_the_same_for_the_same_content(tree):
+    import time
+    lesson = content.load(tree.root).lessons[0]
+    first = export.lesson_docx(lesson)
+    time.sleep(2.1)                       # python-docx would stamp the parts with the new time
+    assert export.lesson_docx(lesson) == first

@@ -70,6 +70,22 @@ def _para(container, style_id: str | None = None):
     return p
 
 
+def to_bytes(doc, title: str = "") -> bytes:
+    """The .docx as bytes, the same for the same content: python-docx stamps each part of the
+    archive with the current time, so the parts are repacked with a fixed one."""
+    doc.core_properties.author = "心育资源库"
+    doc.core_properties.title = title
+    raw = io.BytesIO()
+    doc.save(raw)
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
+
+
 def _heading(doc, text: str, level: int = 1):
     h = _para(doc, f"Heading{level}")
     _fonts(h.add_run(text), HEAD_FONT)
@@ -267,9 +283,7 @@ def lesson_docx(item: Item) -> bytes:
     _runs(doc.add_paragraph(), "**课后反思**：")
     for _ in range(3):
         doc.add_paragraph("")
-    buf = io.BytesIO()
-    doc.save(buf)
-    return buf.getvalue()
+    return to_bytes(doc, m.title)
 
 
 def worksheets_docx(lessons: list[Item], heading: str) -> bytes:
@@ -284,9 +298,7 @@ def worksheets_docx(lessons: list[Item], heading: str) -> bytes:
         p = doc.add_paragraph()
         _runs(p, "**材料清单**：" + "；".join(item.meta.materials))
         add_markdown(doc, _section_text(item, "教学准备"))
-    buf = io.BytesIO()
-    doc.save(buf)
-    return buf.getvalue()
+    return to_bytes(doc, heading)
 
 
 def handouts_docx(modules: list[Item], heading: str) -> bytes:
@@ -302,9 +314,7 @@ def handouts_docx(modules: list[Item], heading: str) -> bytes:
         _runs(p, "**需要帮助时**：联系班主任或学校心理教师；青少年服务台 12355；紧急危险请拨打 110 或 120。")
     if not modules:
         doc.add_paragraph(f"{heading}：本学段暂无家长讲义。")
-    buf = io.BytesIO()
-    doc.save(buf)
-    return buf.getvalue()
+    return to_bytes(doc, heading)
 
 
 # --------------------------------------------------------------------------- the semester pack

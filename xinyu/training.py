@@ -245,7 +245,7 @@ def assignments_csv(assignments: list[Assignment], semester: int) -> bytes:
 def sign_in_docx(unit: Item, people: list[Person], semester: int) -> bytes:
     """A sign-in sheet for one unit: the people assigned, with columns to sign."""
     from docx.shared import Cm
-    from .export import _para, _runs, _set_cell, _shade, _widths, new_document
+    from .export import _para, _runs, _set_cell, _shade, _widths, new_document, to_bytes
     doc = new_document()
     title = _para(doc, "Title")
     _runs(title, f"培训签到表：{unit.meta.title}")
@@ -265,9 +265,7 @@ def sign_in_docx(unit: Item, people: list[Person], semester: int) -> bytes:
     _widths(table, (Cm(1.3), Cm(3.2), Cm(5.0), Cm(3.5), Cm(3.5)))
     doc.add_paragraph()
     _runs(doc.add_paragraph(), "本表只用于记录培训出勤，请妥善保管，不外传。")
-    buf = io.BytesIO()
-    doc.save(buf)
-    return buf.getvalue()
+    return to_bytes(doc, f"培训签到表：{unit.meta.title}")
 
 
 def outstanding(people: list[Person], lib: Library, semester: int, done: dict[str, set[str]]) -> list[tuple[Person, list[Item]]]:
