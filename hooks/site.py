@@ -45,6 +45,7 @@ def _lang(config) -> str:
 def on_config(config):
     if _i18n(config).building:      # a later language of the same build: content already read
         return config
+    data.reload()                   # mkdocs serve: pick up edits to data/ since the last build
     lib = content.load()
     problems = checks.check(lib)
     errors = [p for p in problems if p.level == "error"]

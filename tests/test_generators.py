@@ -153,3 +153,12 @@ def test_index_entries_lose_separators_around_punctuation_only():
     assert d == {"title": "初一，新生", "text": "在“变化\u200b地图”里。"}
     import re
     assert re.split(search.SEPARATOR, d["text"]) == ["在", "变化", "地图", "里", ""]
+
+
+def test_reload_forgets_data_files_read_before():
+    from xinyu import training
+    first = (data.site(), data.contacts(), site.strings(), training.paths_file())
+    assert data.site() is first[0]                                 # read once per build
+    data.reload()                                                  # what the hook does at each build
+    again = (data.site(), data.contacts(), site.strings(), training.paths_file())
+    assert all(a is not b and a == b for a, b in zip(first, again))

@@ -9,7 +9,6 @@ import posixpath
 import re
 from collections import Counter, defaultdict
 from itertools import chain, combinations
-from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -240,7 +239,7 @@ def rule_life_sensitivity(item: Item, ctx) -> list[Problem]:
     return []
 
 
-@lru_cache(maxsize=None)
+@data.cached
 def _safety_patterns():
     rules = data.safety()
     scales = [(name, re.compile(rf"(?<![A-Za-z]){re.escape(name)}(?![A-Za-z])")) for name in rules["screening_scales"]]

@@ -9,42 +9,60 @@ import yaml
 from .paths import DATA
 
 
-def _load(name: str, root: Path | None = None):
+def load_yaml(name: str, root: Path | None = None):
+    """A YAML file of data/ (or of `root`)."""
     path = (root or DATA) / name
     with open(path, encoding="utf-8") as fh:
         return yaml.safe_load(fh)
 
 
-@lru_cache(maxsize=None)
+_CACHED: list = []
+
+
+def cached(fn):
+    """Read once per build: like lru_cache, but `reload()` forgets it again."""
+    fn = lru_cache(maxsize=None)(fn)
+    _CACHED.append(fn)
+    return fn
+
+
+def reload() -> None:
+    """Forget every data file read so far. `mkdocs serve` keeps this process between rebuilds,
+    so the site hook calls this at the start of each build to pick up edits to data/."""
+    for fn in _CACHED:
+        fn.cache_clear()
+
+
+@cached
 def vocabularies() -> dict:
-    vocab = _load("vocabularies.yml")
+    vocab = load_yaml("vocabularies.yml")
     vocab["grades"] = {int(k): v for k, v in vocab["grades"].items()}
     return vocab
 
 
-@lru_cache(maxsize=None)
+@cached
 def config() -> dict:
-    return _load("config.yml")
+    return load_yaml("config.yml")
 
 
-@lru_cache(maxsize=None)
+@cached
 def requirements() -> list[dict]:
-    return _load("requirements.yml")
+    return load_yaml("requirements.yml")
 
 
-@lru_cache(maxsize=None)
+@cached
 def requirement_ids() -> frozenset[str]:
     return frozenset(r["id"] for r in requirements())
 
 
-@lru_cache(maxsize=None)
+@cached
 def contacts() -> list[dict]:
-    return _load("contacts.yml")
+    return load_yaml("contacts.yml")
 
 
-@lru_cache(maxsize=None)
+@cached
 def safety() -> dict:
-    return _load("safety.yml")
+    return load_yaml("safety.yml")
 
 
 def stage_of_grade(grade: int) -> str:
@@ -65,9 +83,9 @@ def label(vocab: str, code, lang: str = "zh") -> str:
     return entry.get(lang) or str(code)
 
 
-@lru_cache(maxsize=None)
+@cached
 def site() -> dict:
-    return _load("site.yml")
+    return load_yaml("site.yml")
 
 
 def section_title(folder: str, lang: str) -> str | None:

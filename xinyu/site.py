@@ -8,22 +8,19 @@ from __future__ import annotations
 
 import posixpath
 import re
-from functools import lru_cache
 
 import yaml
 
 from . import data
 from .content import Item, Library
-from .paths import DATA
 
 LANGS = ("zh", "en")
 HELP = "help.md"
 
 
-@lru_cache(maxsize=None)
+@data.cached
 def strings() -> dict:
-    with open(DATA / "strings.yml", encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    return data.load_yaml("strings.yml")
 
 
 def t(lang: str, key: str, **kw) -> str:

@@ -12,10 +12,8 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
-import yaml
 
 from . import data
 from .content import Item, Library, Problem
@@ -53,10 +51,9 @@ class Assignment:
 
 # --------------------------------------------------------------------------- learning paths
 
-@lru_cache(maxsize=None)
+@data.cached
 def paths_file() -> dict:
-    with open(DATA / "learning-paths.yml", encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    return data.load_yaml("learning-paths.yml")
 
 
 def path_units(role: str, semester: int) -> list[str]:
