@@ -87,12 +87,9 @@ def _position(item: Item, lib: Library, lang: str) -> str:
     if overview:
         where = f"[{where}]({rel(src, overview.src_uri)})"
     parts = [where]
-    if n > 0:
-        parts.append(f"{t(lang, 'previous')}：[{title_of(seq[n - 1], lang)}]({rel(src, seq[n - 1].src_uri)})" if lang == "zh"
-                     else f"{t(lang, 'previous')}: [{title_of(seq[n - 1], lang)}]({rel(src, seq[n - 1].src_uri)})")
-    if n + 1 < len(seq):
-        parts.append(f"{t(lang, 'next')}：[{title_of(seq[n + 1], lang)}]({rel(src, seq[n + 1].src_uri)})" if lang == "zh"
-                     else f"{t(lang, 'next')}: [{title_of(seq[n + 1], lang)}]({rel(src, seq[n + 1].src_uri)})")
+    for key, other in (("previous", n - 1), ("next", n + 1)):
+        if 0 <= other < len(seq):
+            parts.append(f"{t(lang, key)}{t(lang, 'colon')}[{title_of(seq[other], lang)}]({rel(src, seq[other].src_uri)})")
     return "<br>".join(parts)
 
 
@@ -380,14 +377,14 @@ def coverage_page(lib: Library, lang: str, problems=None) -> str:
     parts.append("\n## 年级 × 主题\n\n" if zh else "\n## Grades × topics\n\n")
     topics = list(data.vocabularies()["topics"])
     rows = coverage.grade_topic_matrix(lib)
-    top = max([1] + [r[t] for r in rows for t in topics])
+    top = max([1] + [r[code] for r in rows for code in topics])
     html = ['<table class="heatmap"><thead><tr><th scope="col">' + ("年级" if zh else "Grade") + "</th>"]
-    html += [f'<th scope="col">{data.label("topics", t, lang)}</th>' for t in topics] + ["</tr></thead><tbody>"]
+    html += [f'<th scope="col">{data.label("topics", code, lang)}</th>' for code in topics] + ["</tr></thead><tbody>"]
     for r in rows:
         html.append(f'<tr><th scope="row">{data.label("grades", r["grade"], lang)}</th>')
-        for t in topics:
-            level = 0 if r[t] == 0 else min(4, 1 + (3 * r[t]) // top)
-            html.append(f'<td class="heat-{level}">{r[t]}</td>')
+        for code in topics:
+            level = 0 if r[code] == 0 else min(4, 1 + (3 * r[code]) // top)
+            html.append(f'<td class="heat-{level}">{r[code]}</td>')
         html.append("</tr>")
     parts.append("".join(html) + "</tbody></table>\n\n")
 
@@ -400,7 +397,7 @@ def coverage_page(lib: Library, lang: str, problems=None) -> str:
         missing = [c for c in r.cells if not c.ok]
         if missing:
             label = "尚缺" if zh else "Still missing"
-            parts.append(f"{label}：" if zh else f"{label}: ")
+            parts.append(label + t(lang, "colon"))
             parts.append("；".join(f"{c.label[lang]} {c.have}/{c.need}{' ＊' if c.policy else ''}" for c in missing[:12]))
             parts.append(("；等" if zh else "; and more") if len(missing) > 12 else "")
             parts.append("\n\n")
@@ -408,7 +405,7 @@ def coverage_page(lib: Library, lang: str, problems=None) -> str:
             label = "计入的内容" if zh else "Counted"
             links = "、".join(_item_link(i, lib, uri, lang) for i in r.items[:40])
             more = (f"（另有 {len(r.items) - 40} 项）" if zh else f" (and {len(r.items) - 40} more)") if len(r.items) > 40 else ""
-            parts.append((f"{label}：{links}{more}" if zh else f"{label}: {links}{more}") + "\n\n")
+            parts.append(f"{label}{t(lang, 'colon')}{links}{more}\n\n")
 
     parts.append("## 英文版覆盖\n\n" if zh else "## English translation\n\n")
     names = {"lesson": ("教案", "Lessons"), "parent": ("家长模块", "Parent modules"), "training": ("培训单元", "Training units"), "page": ("网站页面", "Site pages")}
@@ -540,7 +537,7 @@ def contacts_table(lang: str) -> str:
                     details.append(c[key][lang])
             if not c.get("verified") and c.get("pending"):
                 details.append(("（" + c["pending"][lang] + "）") if lang == "zh" else f"({c['pending'][lang]})")
-            out.append(f"- **{name}**" + ("：" if lang == "zh" else ": ") + ("；" if lang == "zh" else "; ").join(details))
+            out.append(f"- **{name}**" + t(lang, "colon") + t(lang, "semicolon").join(details))
         out.append("")
     return "\n".join(out) + "\n"
 
@@ -562,7 +559,7 @@ def requirement_list(lib: Library, page_uri: str, lang: str) -> str:
         label = "本库中对应的内容" if lang == "zh" else "Served in this library by"
         if serving:
             links = "、".join(f"[{title_of(i, lang)}]({rel(page_uri, i.src_uri)})" for i in serving)
-            out.append(f"{label}：{links}\n" if lang == "zh" else f"{label}: {links}\n")
+            out.append(f"{label}{t(lang, 'colon')}{links}\n")
         else:
             out.append("本库中暂无对应内容。\n" if lang == "zh" else "Nothing in the library serves it yet.\n")
     return "\n".join(out) + "\n"
@@ -615,7 +612,7 @@ def parents_by_worry(lib: Library, page_uri: str, lang: str) -> str:
         mods = [m for m in lib.parents if code in m.meta.topics]
         if mods:
             links = "、".join(f"[{title_of(m, lang)}]({rel(page_uri, m.src_uri)})" for m in mods)
-            out.append(f"- **{entry['worry'][lang]}**" + ("：" if lang == "zh" else ": ") + links)
+            out.append(f"- **{entry['worry'][lang]}**" + t(lang, "colon") + links)
     return "\n".join(out) + "\n"
 
 
@@ -632,7 +629,7 @@ def learning_paths(lib: Library, page_uri: str, lang: str) -> str:
             out.append(("在全体教职工单元之外，还要学：" if lang == "zh" else "On top of the all-staff units:") + "\n")
         for sem, ids in zip(sems, path):
             links = "、".join(f"[{title_of(units[u], lang)}]({rel(page_uri, units[u].src_uri)})" for u in ids if u in units)
-            out.append(f"- **{sem}**" + ("：" if lang == "zh" else ": ") + (links or "—"))
+            out.append(f"- **{sem}**" + t(lang, "colon") + (links or "—"))
         out.append("")
     return "\n".join(out) + "\n"
 
