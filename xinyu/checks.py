@@ -15,7 +15,7 @@ import yaml
 
 from . import data
 from .content import Item, Library, Problem, load
-from .model import REQUIRED_SECTIONS, TIMED_SECTION
+from .model import TIMED_SECTION, required_sections
 from .paths import DATA, DOCS, ROOT
 
 LINK = re.compile(r"(?<!!)\[([^\]]*)\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
@@ -78,7 +78,7 @@ def rule_duration(item: Item, ctx) -> list[Problem]:
 
 def rule_sections(item: Item, ctx) -> list[Problem]:
     out = []
-    required = REQUIRED_SECTIONS[item.kind]
+    required = required_sections(item.kind, item.meta)
     titles = [s.title for s in item.doc.sections]
     for n, t in _text_lines(item):
         if re.match(r"^#\s", t):

@@ -12,7 +12,9 @@ import yaml
 
 HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 FENCE = re.compile(r"^\s*(```|~~~)")
-MINUTES = re.compile(r"[（(]\s*(\d+)\s*分钟\s*[)）]\s*$")
+# A timed step's heading ends with its minutes, and in format 2 with 核心 or 可选:
+# “（12分钟）” or “（12分钟，核心）”.
+MINUTES = re.compile(r"[（(]\s*(\d+)\s*分钟\s*(?:[，,、·｜|]\s*(核心|可选)\s*)?[)）]\s*$")
 
 
 class ContentError(Exception):
@@ -53,6 +55,12 @@ class Section:
     def minutes(self) -> int | None:
         m = MINUTES.search(self.title)
         return int(m.group(1)) if m else None
+
+    @property
+    def role(self) -> str | None:
+        """“核心” or “可选” (format 2), or None when the heading does not say."""
+        m = MINUTES.search(self.title)
+        return m.group(2) if m else None
 
     @property
     def name(self) -> str:

@@ -68,6 +68,33 @@ class LessonMeta(_Meta):
     slots: list[str] = Field(min_length=1, description="timetable slots (COURSE-SLOTS)")
     objectives: Objectives
     materials: list[str] = Field(min_length=1)
+    format: Literal[1, 2] = Field(1, description="2: the 教案 layout of docs/contribute.md (学情分析, 设计依据, 板书设计, 学习评价, 核心/可选 steps, worksheet blocks)")
+    lesson_type: Optional[str] = Field(None, description="课型 (lesson_types); required in format 2")
+    student_aims: list[str] = Field(default_factory=list, max_length=3, description="1–3 aims in the students' own words, for the 课件; required in format 2")
+
+    @field_validator("lesson_type")
+    @classmethod
+    def _lesson_type(cls, v):
+        if v is not None:
+            _check_codes([v], "lesson_types")
+        return v
+
+    @field_validator("student_aims")
+    @classmethod
+    def _aims(cls, v):
+        long = [a for a in v if len(a) > 30]
+        if long:
+            raise ValueError(f"'{long[0]}' is longer than 30 characters; aims on a slide are short, in the students' words")
+        return v
+
+    @model_validator(mode="after")
+    def _format2(self):
+        if self.format == 2:
+            if not self.lesson_type:
+                raise ValueError("a format-2 lesson names its 课型: add lesson_type (one of data/vocabularies.yml lesson_types)")
+            if not self.student_aims:
+                raise ValueError("a format-2 lesson has student_aims: 1–3 aims in the students' words for the 课件")
+        return self
 
     @field_validator("id")
     @classmethod
@@ -173,5 +200,17 @@ REQUIRED_SECTIONS = {
     "training": ["培训目标", "培训安排", "主持人提示", "案例研讨", "练习", "理解检测", "反馈表"],
     "overview": ["本学期目标", "课程脉络"],
 }
+# Format 2 (docs/contribute.md): the layout a Beijing 教研 expects for an observed lesson.
+LESSON_SECTIONS_2 = ["学情分析", "设计依据", "教学目标", "教学重难点", "教学准备", "教学过程", "板书设计", "学习评价",
+                     "差异化与备用方案", "课后延伸", "家校链接", "安全提示"]
+
+
+def required_sections(kind: str, meta) -> list[str]:
+    """The level-2 sections an item of this kind (and, for lessons, this format) must have."""
+    if kind == "lesson" and getattr(meta, "format", 1) == 2:
+        return LESSON_SECTIONS_2
+    return REQUIRED_SECTIONS[kind]
+
+
 # The section whose level-3 headings are timed steps, and the front-matter field they add up to.
 TIMED_SECTION = {"lesson": "教学过程", "parent": "家长学校活动方案", "training": "培训安排"}
