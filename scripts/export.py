@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Export lessons to Word (教案) and semester packs (zip), for teachers who work in Word or WPS.
 
-    python scripts/export.py --lesson g07-au-hello-junior-high          # one lesson → .docx
+    python scripts/export.py --lesson g07-au-hello-junior-high          # one lesson → .docx 教案, 学习单, 课件
     python scripts/export.py --grade 7 --semester autumn                 # the semester pack → .zip
     python scripts/export.py --grade 7 --semester autumn --out ~/教案
 
@@ -43,8 +43,12 @@ def main(argv=None) -> int:
                 print(f"error: no lesson with id {args.lesson}", file=sys.stderr)
                 return 2
             export.check_item(item, problems)
-            path = args.out / f"{item.id}.docx"
-            path.write_bytes(export.lesson_docx(item))
+            files = export.lesson_files(item)
+            names = {export.lesson_docx_uri(item): f"{item.id}.docx", export.slides_uri(item): f"{item.id}-课件.pptx"}
+            names.update({export.worksheet_docx_uri(item, n): f"{item.id}-学习单{n}.docx" for n in range(1, len(item.worksheets) + 1)})
+            for uri, payload in files.items():
+                (args.out / names[uri]).write_bytes(payload)
+            path = args.out / names[export.lesson_docx_uri(item)]
         else:
             if args.grade not in data.vocabularies()["grades"]:
                 print(f"error: unknown grade {args.grade}; grades are 1–12", file=sys.stderr)

@@ -17,6 +17,7 @@ from . import data
 from .content import Item, Library, Problem, load
 from .model import TIMED_SECTION, required_sections
 from .paths import DATA, DOCS, ROOT
+from . import worksheet as ws_mod
 
 LINK = re.compile(r"(?<!!)\[([^\]]*)\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
 EXTERNAL = re.compile(r"(https?://|ftp://|www\.)[^\s)）>]+|[\w.+-]+@[\w-]+\.[\w.]+", re.I)
@@ -211,7 +212,7 @@ def rule_links(item: Item, ctx) -> list[Problem]:
 
 def rule_no_external(item: Item, ctx) -> list[Problem]:
     out = []
-    for n, t in _text_lines(item):
+    for n, t in item.doc.body_lines():
         for m in EXTERNAL.finditer(t):
             out.append(_problem(item, n, f"web address or e-mail '{m.group(0)}' in the text",
                                 "remove it: the site works offline and contacts live only in data/contacts.yml", "no-external"))
@@ -275,7 +276,7 @@ def safety_problems(path: Path, lines, student_facing: bool, make) -> list[Probl
 def rule_safety(item: Item, ctx) -> list[Problem]:
     student_facing = item.kind in ("lesson", "parent")
     make = lambda n, msg, fix, rule: _problem(item, n, msg, fix, rule)
-    return safety_problems(item.path, _text_lines(item), student_facing, make)
+    return safety_problems(item.path, item.doc.body_lines(), student_facing, make)
 
 
 PLACEHOLDER = re.compile(r"(^|[：:])\s*(……|\.\.\.)\s*$|\bTODO\b|\bTBD\b|\blorem\b|（课题）|活动名称", re.I)
@@ -336,9 +337,193 @@ def rule_translation(item: Item, ctx) -> list[Problem]:
     return out
 
 
+# --------------------------------------------------------------------------- 教案格式 2
+
+ROLE_PLAY = re.compile(r"角色扮演|情景剧|心理剧|空椅子")
+ROLE_PLAY_METHODS = {"角色扮演", "心理情景剧"}
+LABEL_LINE = re.compile(r"^\s*\*\*[^*]+\*\*[：:]")
+TASK = re.compile(r"^\s*\d+[.、．]\s*\S")
+PROMPT = re.compile(r"^\s*>\s*\**引导语")
+SENTENCE_END = re.compile(r"[。！？!?]+")
+MAX_TASKS = 3
+CORE_SPARE_MINUTES = 5
+
+
+def student_tasks(step) -> tuple[int | None, list[int]]:
+    """(line of **学生活动**, lines of its numbered tasks). A task is one numbered item under
+    **学生活动**: a thing every student spends their own time doing (see docs/contribute.md)."""
+    start = step.find(r"\*\*学生活动\*\*")
+    if start is None:
+        return None, []
+    tasks = []
+    for n, t in step.lines:
+        if n <= start:
+            continue
+        if LABEL_LINE.match(t) or t.lstrip().startswith("#"):
+            break
+        if TASK.match(t):
+            tasks.append(n)
+    return start, tasks
+
+
+def _band_label(grade: int) -> str:
+    return data.label("stages", data.stage_of_grade(grade))
+
+
+def rule_worksheets(item: Item, ctx) -> list[Problem]:
+    """Worksheet blocks parse, sit in 教学准备, fit one A4 page; materials name real worksheets."""
+    if item.kind != "lesson":
+        return []
+    out = []
+    prep = item.doc.section("教学准备")
+    prep_lines = {n for n, _ in prep.lines} if prep else set()
+    titles: dict[str, int] = {}
+    for b in item.worksheet_blocks:
+        if b.error:
+            line, msg, fix = b.error
+            out.append(_problem(item, line, msg, fix, "worksheet"))
+            continue
+        w = b.worksheet
+        if b.line not in prep_lines:
+            out.append(_problem(item, b.line, f"worksheet '{w.title}' is outside '## 教学准备'",
+                                "move the ```worksheet block into 教学准备", "worksheet"))
+        if w.title in titles:
+            out.append(_problem(item, b.line, f"two worksheets are called '{w.title}' (also line {titles[w.title]})",
+                                "give each worksheet its own title", "worksheet"))
+        titles.setdefault(w.title, b.line)
+        h = ws_mod.height(w)
+        if h > ws_mod.LAYOUT["usable_height"]:
+            out.append(_problem(item, b.line, f"worksheet '{w.title}' is about {h:g} cm tall and will not fit one A4 page "
+                                f"({ws_mod.LAYOUT['usable_height']:g} cm)", "cut items, writing lines or box height", "worksheet"))
+    if item.format == 2 and not any(b.error for b in item.worksheet_blocks):   # a broken block has no title yet
+        for material in item.meta.materials:
+            for title in ws_mod.MATERIAL.findall(material):
+                if title not in titles:
+                    out.append(_problem(item, item.doc.line_of("materials"), f"materials name 学习单《{title}》 but there is no worksheet block with that title",
+                                        f"add a ```worksheet block with title: {title} to 教学准备, or correct the name", "worksheet"))
+    return out
+
+
+def rule_format2_sections(item: Item, ctx) -> list[Problem]:
+    """学情分析, 设计依据, 学习评价 say what a 教研 reads them for."""
+    if item.kind != "lesson" or item.format != 2:
+        return []
+    out = []
+    s = item.doc.section("学情分析")
+    if s:
+        sentences = [x for x in SENTENCE_END.split(re.sub(r"\s", "", s.text)) if len(x) >= 4]
+        if not 3 <= len(sentences) <= 6:
+            out.append(_problem(item, s.line, f"'## 学情分析' has {len(sentences)} sentence(s)",
+                                "write 3–6 sentences on what students of this grade bring to this topic", "format-2"))
+    s = item.doc.section("设计依据")
+    if s:
+        for label in ("纲要依据", "设计思路"):
+            if s.find(rf"\*\*{label}\*\*") is None:
+                out.append(_problem(item, s.line, f"'## 设计依据' has no **{label}**", f"add a paragraph starting with **{label}**：", "format-2"))
+        n = s.find(r"\*\*纲要依据\*\*")
+        if n is not None:
+            text = next(t for k, t in s.lines if k == n)
+            band = _band_label(item.meta.grade)
+            if band not in text:
+                out.append(_problem(item, n, f"**纲要依据** does not name the band of grade {item.meta.grade} ({band})",
+                                    f"name the 纲要 goal for {band} that this lesson serves", "format-2"))
+    s = item.doc.section("学习评价")
+    if s:
+        start = s.find(r"\*\*评价要点\*\*")
+        if start is None:
+            out.append(_problem(item, s.line, "'## 学习评价' has no **评价要点**", "add **评价要点**： and 2–4 numbered observable signs", "format-2"))
+        else:
+            signs = [n for n, t in s.lines if n > start and TASK.match(t)]
+            stop = s.find(r"\*\*出门条\*\*")
+            if stop is not None:
+                signs = [n for n in signs if n < stop]
+            if not 2 <= len(signs) <= 4:
+                out.append(_problem(item, start, f"**评价要点** lists {len(signs)} sign(s)",
+                                    "list 2–4 numbered signs the teacher can see or hear when the aim is reached", "format-2"))
+        if s.find(r"\*\*出门条\*\*") is None:
+            out.append(_problem(item, s.line, "'## 学习评价' has no **出门条**", "add **出门条**： a one- or two-minute exit task", "format-2"))
+    return out
+
+
+def rule_format2_steps(item: Item, ctx) -> list[Problem]:
+    """核心/可选 on each step; 核心 steps leave 5 minutes; teacher's words and ≤ 3 tasks per step."""
+    if item.kind != "lesson" or item.format != 2:
+        return []
+    process = item.doc.section("教学过程")
+    if process is None or not process.children:
+        return []
+    out = []
+    core = 0
+    for step in process.children:
+        if step.minutes is None:
+            continue      # reported by rule_timing
+        if step.role is None:
+            out.append(_problem(item, step.line, f"step '{step.name}' does not say 核心 or 可选",
+                                f"end the heading with （{step.minutes}分钟，核心） or （{step.minutes}分钟，可选）", "format-2"))
+        elif step.role == "核心":
+            core += step.minutes
+        if not any(PROMPT.match(t) for _, t in step.lines):
+            out.append(_problem(item, step.line, f"step '{step.name}' has no teacher's words",
+                                "add the teacher's words for this step as '> 引导语：“……”'", "format-2"))
+        start, tasks = student_tasks(step)
+        if start is not None and not tasks:
+            out.append(_problem(item, start, f"step '{step.name}': **学生活动** is not a numbered list of tasks",
+                                "write each student task as a numbered item (1. 2. 3.), one task per item", "format-2"))
+        if len(tasks) > MAX_TASKS:
+            out.append(_problem(item, tasks[MAX_TASKS], f"step '{step.name}' chains {len(tasks)} student tasks",
+                                f"keep at most {MAX_TASKS} tasks in a step: split the step or cut a task", "format-2"))
+        if len(tasks) > 2 and step.find(r"\*\*时间不够时\*\*") is None:
+            out.append(_problem(item, step.line, f"step '{step.name}' has {len(tasks)} tasks but does not say what to drop",
+                                "add **时间不够时**： which task to drop or shorten when time runs short", "format-2"))
+    limit = item.meta.duration - CORE_SPARE_MINUTES
+    if core > limit:
+        out.append(_problem(item, process.line, f"the 核心 steps take {core} minutes; they must leave {CORE_SPARE_MINUTES} of the {item.meta.duration}",
+                            f"mark steps as 可选 or shorten 核心 steps to {limit} minutes or less", "format-2"))
+    return out
+
+
+def _step_out_paragraphs(step) -> list[tuple[int, bool]]:
+    """(line, has the teacher's words) of each **去角色** paragraph of a step."""
+    out = []
+    lines = step.lines
+    for i, (n, t) in enumerate(lines):
+        if re.match(r"^\s*\*\*去角色\*\*", t):
+            following = [x for _, x in lines[i:i + 4]]
+            out.append((n, any("“" in x or PROMPT.match(x) for x in following)))
+    return out
+
+
+def rule_step_out_of_role(item: Item, ctx) -> list[Problem]:
+    """Every role-play, 情景剧, 心理剧 or 空椅子 ends with a **去角色** paragraph with the teacher's
+    words, in the same step or the next; a lesson whose methods name role-play has at least one."""
+    if item.kind != "lesson" or item.format != 2:
+        return []
+    process = item.doc.section("教学过程")
+    if process is None or not process.children:
+        return []
+    out = []
+    steps = process.children
+    outs = [_step_out_paragraphs(s) for s in steps]
+    for line, words in (x for o in outs for x in o):
+        if not words:
+            out.append(_problem(item, line, "**去角色** does not give the teacher's words",
+                                "write what the teacher says, e.g. “请说：我不是……，我是……”", "step-out-of-role"))
+    for i, step in enumerate(steps):
+        mention = next((n for n, t in step.lines if ROLE_PLAY.search(t) and not re.match(r"^\s*\*\*去角色", t)), None)
+        if mention is not None and not outs[i] and not (i + 1 < len(steps) and outs[i + 1]):
+            out.append(_problem(item, mention, f"step '{step.name}' has a role-play but nobody steps out of role",
+                                "after it add **去角色**： students say their own name and one thing about themselves, with the teacher's words",
+                                "step-out-of-role"))
+    if set(item.meta.methods) & ROLE_PLAY_METHODS and not any(outs):
+        out.append(_problem(item, item.doc.line_of("methods"), "methods include role-play but nobody steps out of role",
+                            "after the role-play add **去角色**： students say their own name and one thing about themselves, with the teacher's words",
+                            "step-out-of-role"))
+    return out
+
+
 ITEM_RULES = [rule_placeholders, rule_location, rule_duration, rule_sections, rule_timing, rule_lesson_parts, rule_parent_parts,
               rule_training_parts, rule_links, rule_no_external, rule_help_link, rule_life_sensitivity, rule_safety,
-              rule_translation]
+              rule_translation, rule_worksheets, rule_format2_sections, rule_format2_steps, rule_step_out_of_role]
 
 
 # --------------------------------------------------------------------------- library-wide rules

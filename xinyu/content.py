@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
@@ -9,6 +10,7 @@ from pydantic import BaseModel, ValidationError
 from .document import ContentError, Document, Section, read
 from .model import SCHEMAS, TIMED_SECTION
 from .paths import CONTENT_DIRS, ROOT
+from .worksheet import Block, Worksheet, blocks
 
 
 @dataclass
@@ -67,6 +69,19 @@ class Item:
         if self.kind == "parent":
             return self.meta.session_minutes
         return round(self.meta.hours * 60)
+
+    @cached_property
+    def worksheet_blocks(self) -> list[Block]:
+        """The ```worksheet blocks of a lesson (教案格式 2), parsed, with their file lines."""
+        return blocks(self.doc.body_lines()) if self.kind == "lesson" else []
+
+    @property
+    def worksheets(self) -> list[Worksheet]:
+        return [b.worksheet for b in self.worksheet_blocks if b.worksheet is not None]
+
+    @property
+    def format(self) -> int:
+        return getattr(self.meta, "format", 1)
 
     @property
     def translation(self) -> Path | None:

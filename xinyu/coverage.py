@@ -314,6 +314,15 @@ def grade_topic_matrix(lib: Library) -> list[dict]:
             for g in data.vocabularies()["grades"]]
 
 
+def format_counts(lib: Library) -> dict:
+    """How many lessons are in 教案格式 2, overall and per grade (the conversion in progress)."""
+    per = {g: {"total": 0, "format2": 0} for g in data.vocabularies()["grades"]}
+    for l in lib.lessons:
+        per[l.meta.grade]["total"] += 1
+        per[l.meta.grade]["format2"] += int(l.format == 2)
+    return {"total": len(lib.lessons), "format2": sum(1 for l in lib.lessons if l.format == 2), "grades": per}
+
+
 def translation_coverage(lib: Library, docs: Path | None = None) -> list[dict]:
     from .paths import DOCS
     docs = docs or DOCS

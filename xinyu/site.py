@@ -10,9 +10,11 @@ import posixpath
 import re
 
 import yaml
+from markupsafe import escape
 
 from . import data
 from .content import Item, Library
+from .worksheet import Worksheet
 
 LANGS = ("zh", "en")
 HELP = "help.md"
@@ -65,6 +67,56 @@ def download_link(path: str, text: str) -> str:
     """A link to a file the build exports (Word files, packs). They are written after the pages,
     so the link is made relative to its page when the page is written (see hooks/site.py)."""
     return f'<a href="xinyu-download:{path}" download>{text}</a>'
+
+
+def lesson_downloads(item: Item, lang: str) -> str:
+    """Links to a lesson's Word 教案, each 学习单 and the 课件 (files made by xinyu.export)."""
+    from .export import lesson_docx_uri, slides_uri, worksheet_docx_uri
+    links = [download_link(lesson_docx_uri(item), t(lang, "word_lesson"))]
+    links += [download_link(worksheet_docx_uri(item, n), t(lang, "word_worksheet", n=n))
+              for n in range(1, len(item.worksheets) + 1)]
+    if item.format == 2:
+        links.append(download_link(slides_uri(item), t(lang, "slides")))
+    return " · ".join(links)
+
+
+def worksheet_html(item: Item, n: int, ws: Worksheet, lang: str, downloads: bool = False) -> str:
+    """A 学习单 as a card that prints on its own A4 page (print.css), every text escaped.
+
+    One block of HTML with no blank line, so that Markdown passes it through untouched."""
+    e = escape
+    label = t(lang, "worksheet_n", n=n)
+    bar = [f'<span class="xy-ws-label">{e(label)}</span>',
+           f'<button type="button" class="md-button xy-ws-print" data-target="worksheet-{n}">{e(t(lang, "print_worksheet"))}</button>']
+    if downloads:
+        from .export import worksheet_docx_uri
+        bar.append(download_link(worksheet_docx_uri(item, n), e(t(lang, "word_worksheet", n=n))))
+    out = [f'<section class="xy-ws" id="worksheet-{n}" aria-label="{e(label)}{e(t(lang, "colon"))}{e(ws.title)}">',
+           '<div class="xy-ws-bar">' + " ".join(bar) + "</div>",
+           f'<p class="xy-ws-title">{e(ws.title)}</p>',
+           f'<p class="xy-ws-lesson">{e(item.meta.title)}</p>']
+    if ws.intro:
+        out.append(f'<p class="xy-ws-intro">{e(ws.intro)}</p>')
+    k = 0
+    for it in ws.items:
+        if it.kind == "text":
+            out.append(f'<p class="xy-ws-text">{e(it.text)}</p>')
+            continue
+        k += 1
+        out.append(f'<div class="xy-ws-item"><p class="xy-ws-prompt"><span class="xy-ws-num">{k}.</span> {e(it.prompt)}</p>')
+        if it.kind == "lines":
+            out.append('<div class="xy-ws-lines">' + '<span class="xy-ws-line"></span>' * it.lines + "</div>")
+        elif it.kind == "box":
+            out.append(f'<div class="xy-ws-box xy-h{it.box}"></div>')
+        elif it.kind == "choices":
+            out.append('<ul class="xy-ws-choices">' + "".join(f"<li>{e(c)}</li>" for c in it.choices) + "</ul>")
+        else:
+            head = "".join(f'<th scope="col">{e(c)}</th>' for c in it.table.columns)
+            row = "<tr>" + "<td></td>" * len(it.table.columns) + "</tr>"
+            out.append(f'<table class="xy-ws-table"><thead><tr>{head}</tr></thead><tbody>{row * it.table.rows}</tbody></table>')
+        out.append("</div>")
+    out.append("</section>")
+    return "".join(out)
 
 
 def topic_uri(code: str) -> str:
@@ -123,8 +175,7 @@ def _card(item: Item, lang: str, lib: Library | None = None) -> str:
         rows.append((t(lang, "hours"), t(lang, "hours_n", n=f"{m.hours:g}")))
         rows.append((t(lang, "topics"), " · ".join(data.label("training_topics", c, lang) for c in m.topics)))
     if item.kind == "lesson" and lib is not None and lib.downloads:
-        from .export import lesson_docx_uri
-        rows.append((t(lang, "download"), download_link(lesson_docx_uri(item), t(lang, "word_lesson"))))
+        rows.append((t(lang, "download"), lesson_downloads(item, lang)))
     if m.requirements:
         rows.append((t(lang, "requirements"), " · ".join(f"[{r}]({rel(src, 'policy.md')}#{r.lower()})" for r in m.requirements)))
     if m.sensitivity != "standard":
@@ -133,11 +184,22 @@ def _card(item: Item, lang: str, lib: Library | None = None) -> str:
     return "\n".join(lines) + "\n\n"
 
 
-def _fill_body(item: Item, lang: str) -> str:
-    """The body as written, with front-matter objectives and materials placed in their sections."""
+def _fill_body(item: Item, lang: str, downloads: bool = False) -> str:
+    """The body as written, with front-matter objectives, materials and 课型 placed in their
+    sections, and each ```worksheet block shown as a printable card."""
     m = item.meta
+    blocks = {b.line: (n, b) for n, b in enumerate(item.worksheet_blocks, start=1)}
     out = []
-    for line in item.doc.body.split("\n"):
+    skip_to = 0
+    for number, line in item.doc.body_lines():
+        if number <= skip_to:
+            continue
+        if number in blocks:
+            n, block = blocks[number]
+            skip_to = block.end
+            if block.worksheet is not None:
+                out += ["", worksheet_html(item, n, block.worksheet, lang, downloads), ""]
+            continue
         out.append(line)
         if item.kind != "lesson":
             continue
@@ -148,6 +210,8 @@ def _fill_body(item: Item, lang: str) -> str:
                     f"- **{t('zh', 'objectives')['behavioural']}**：{o.behavioural}"]
         elif line.strip() == "## 教学准备":
             out += ["", f"**{t('zh', 'materials')}**：", ""] + [f"- {x}" for x in m.materials]
+        elif line.strip() == "## 设计依据" and getattr(m, "lesson_type", None):
+            out += ["", f"**{t('zh', 'lesson_type')}**：{m.lesson_type}"]
     body = "\n".join(out)
     # Some sections stay on the page but out of search (data/site.yml, search_exclude).
     for title in data.site().get("search_exclude", {}).get(item.kind, []):
@@ -261,7 +325,7 @@ def render_item(item: Item, lang: str, lib: Library | None = None) -> str:
         parts.append(_admonition("note", t(lang, "untranslated_title"), t(lang, "untranslated_note")))
         parts.append(f'<div lang="zh-Hans" markdown data-search-exclude>\n\n{m.summary}\n\n{_fill_body(item, lang).strip()}\n\n</div>\n\n')
     else:
-        parts.append(_fill_body(item, lang).strip() + "\n\n")
+        parts.append(_fill_body(item, lang, downloads=bool(lib and lib.downloads)).strip() + "\n\n")
     parts.append(help_box(item.src_uri, lang))
     return "".join(parts)
 
@@ -373,6 +437,13 @@ def coverage_page(lib: Library, lang: str, problems=None) -> str:
             mark = "✓" if row[s] >= row["need"] else "✗"
             cells.append(f"{mark} {row[s]}")
         parts.append(f"| [{data.label('grades', row['grade'], lang)}]({rel(uri, grade_uri(row['grade']))}) | {cells[0]} | {cells[1]} | {row['need']} |\n")
+
+    fc = coverage.format_counts(lib)
+    parts.append("\n## 教案格式 2\n\n" if zh else "\n## Lesson format 2\n\n")
+    parts.append(t(lang, "format2_count", n=fc["format2"], total=fc["total"]) + "\n\n")
+    parts.append(("| 年级 | 格式 2 | 教案总数 |" if zh else "| Grade | Format 2 | Lessons |") + "\n|---|---|---|\n")
+    for g, c in fc["grades"].items():
+        parts.append(f"| {data.label('grades', g, lang)} | {c['format2']} | {c['total']} |\n")
 
     parts.append("\n## 年级 × 主题\n\n" if zh else "\n## Grades × topics\n\n")
     topics = list(data.vocabularies()["topics"])
