@@ -310,3 +310,51 @@ def test_coverage_counts_format2_lessons(tree2):
     assert counts["grades"][8] == {"total": 1, "format2": 1} and counts["grades"][7] == {"total": 1, "format2": 0}
     page = site.coverage_page(lib, "zh", problems=[])
     assert "已改为教案格式 2 的教案：1 / 2" in page and "| 八年级（初二） | 1 | 1 |" in page
+
+
+# --------------------------------------------------------------------------- 班会微课
+
+MEETING = "lessons/grade-08/b08-au-fixture-meeting.md"
+
+
+@pytest.mark.parametrize("old,new,rule,line,words", [
+    ("duration: 15", "duration: 30", "schema", 8, "less than or equal to 20"),
+    ("（6分钟）", "（8分钟）", "timing", 31, "add up to 17 minutes but duration is 15"),
+    ("> 引导语：“小事要小到什么程度？", "“小事要小到什么程度？", "classmeeting-parts", 49, "has no words for the 班主任"),
+    ("## 安全提示\n", "## 提示\n", "sections", 24, "missing section '## 安全提示'"),
+    ("id: b08-au-fixture-meeting", "id: g08-au-fixture-meeting", "schema", 2, "id must look like b07-au-before-the-midterm"),
+])
+def test_broken_class_meeting(tree2, old, new, rule, line, words):
+    tree2.edit(MEETING, old, new)
+    problems = [p for p in tree2.check() if p.path == tree2.path(MEETING)]
+    assert problems and (problems[0].rule, problems[0].line) == (rule, line), "\n".join(map(str, problems))
+    assert words in problems[0].message
+
+
+def test_class_meeting_pages_exports_and_coverage(tree2):
+    from xinyu import coverage
+    lib = content.load(tree2.root)
+    lib.downloads = True
+    meeting = lib.get("b08-au-fixture-meeting")
+    assert meeting.kind == "classmeeting" and lib.semester_classmeetings(8, "autumn") == [meeting]
+    assert meeting not in lib.lessons
+    page = site.render_item(meeting, "zh", lib)
+    assert "| **主持** | 班主任 |" in page and "xinyu-download:downloads/classmeetings/b08-au-fixture-meeting.docx" in page
+    assert "- **认知**：学生知道考前担心是常见的" in page and "- 便利贴（每人一张）" in page
+    grade = site.grade_page(lib, 8, "zh")
+    section = grade[grade.index("### 班会微课"):]
+    assert "[期中前的十五分钟——把担心停好，把小事做好](b08-au-fixture-meeting.md)" in section
+    doc = Document(io.BytesIO(export.classmeeting_docx(meeting)))
+    process = doc.tables[1]
+    assert [c.text for c in process.rows[0].cells] == ["环节", "时间", "班主任", "学生"]
+    assert [r.cells[1].text for r in process.rows[1:]] == ["2分钟", "6分钟", "5分钟", "2分钟"]
+    assert "请每人在便利贴上写一个" in process.rows[2].cells[2].text and "写下一个担心" in process.rows[2].cells[3].text
+    pack = zipfile.ZipFile(io.BytesIO(export.semester_pack(lib, 8, "autumn")))
+    assert "班会微课/b08-au-fixture-meeting.docx" in pack.namelist()
+    assert "downloads/classmeetings/b08-au-fixture-meeting.docx" in export.download_uris(lib)
+    # The 班会微课 counts for grade 8's autumn midterm window.
+    cells = [c for r in coverage.evaluate(lib, problems=[]) if r.id == "MOMENT-EXAM-BEFORE" for c in r.cells]
+    cell = next(c for c in cells if c.label["zh"] == "八年级（初二） 秋季学期期中前")
+    assert cell.items == ["b08-au-fixture-meeting"] and cell.ok
+    balance = {row["grade"]: row for row in coverage.exam_balance(lib)}
+    assert balance[8]["classmeetings"] == 1 and balance[8]["lessons"] == 0 and balance[8]["ok"]

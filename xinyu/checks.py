@@ -94,7 +94,7 @@ def rule_sections(item: Item, ctx) -> list[Problem]:
         out.append(_problem(item, first_bad.line, f"section '## {first_bad.title}' is out of order",
                             f"put the sections in this order: {' / '.join(required)}", "sections"))
     for s in item.doc.sections:
-        if s.title in required and s.title != "教学目标" and len(re.sub(r"\s", "", s.text)) < 15:
+        if s.title in required and s.title not in ("教学目标", "活动目标") and len(re.sub(r"\s", "", s.text)) < 15:
             out.append(_problem(item, s.line, f"section '## {s.title}' is empty or too short to use", "write it out in full", "sections"))
     return out
 
@@ -117,7 +117,7 @@ def rule_timing(item: Item, ctx) -> list[Problem]:
         else:
             total += step.minutes
     want = item.total_minutes
-    field = {"lesson": "duration", "parent": "session_minutes", "training": "hours × 60"}[item.kind]
+    field = {"lesson": "duration", "classmeeting": "duration", "parent": "session_minutes", "training": "hours × 60"}[item.kind]
     if not out and total != want:
         out.append(_problem(item, section.line, f"the steps add up to {total} minutes but {field} is {want}",
                             "change the step minutes so that they add up exactly", "timing"))
@@ -149,6 +149,22 @@ def rule_lesson_parts(item: Item, ctx) -> list[Problem]:
             for label in labels:
                 if s.find(rf"\*\*{label}\*\*") is None:
                     out.append(_problem(item, s.line, f"'## {title}' has no **{label}**", f"add a paragraph starting with **{label}**：", "lesson-parts"))
+    return out
+
+
+def rule_classmeeting_parts(item: Item, ctx) -> list[Problem]:
+    """A 班会微课: the 班主任's words and what students do in every step."""
+    if item.kind != "classmeeting":
+        return []
+    out = []
+    process = item.doc.section("活动过程")
+    for step in process.children if process else []:
+        if not any(re.match(r"^\s*>\s*\**引导语", t) for _, t in step.lines):
+            out.append(_problem(item, step.line, f"step '{step.name}' has no words for the 班主任",
+                                "add what the 班主任 says as '> 引导语：“……”'", "classmeeting-parts"))
+        if step.find(r"\*\*学生活动\*\*") is None:
+            out.append(_problem(item, step.line, f"step '{step.name}' has no **学生活动**",
+                                "add **学生活动**： and what students do", "classmeeting-parts"))
     return out
 
 
@@ -222,7 +238,7 @@ def rule_no_external(item: Item, ctx) -> list[Problem]:
 def rule_help_link(item: Item, ctx) -> list[Problem]:
     if item.meta.sensitivity == "standard":
         return []
-    where = {"lesson": "安全提示", "parent": "需要帮助时"}.get(item.kind)
+    where = {"lesson": "安全提示", "classmeeting": "安全提示", "parent": "需要帮助时"}.get(item.kind)
     section = item.doc.section(where) if where else None
     text = section.text if section else item.doc.body
     if not re.search(rf"\]\((\.\./)*{re.escape(HELP_PAGE)}(#[^)]*)?\)", text):
@@ -234,7 +250,7 @@ def rule_help_link(item: Item, ctx) -> list[Problem]:
 
 
 def rule_life_sensitivity(item: Item, ctx) -> list[Problem]:
-    if item.kind == "lesson" and "life" in item.meta.topics and item.meta.sensitivity != "high":
+    if item.kind in ("lesson", "classmeeting") and "life" in item.meta.topics and item.meta.sensitivity != "high":
         return [_problem(item, item.doc.line_of("sensitivity"), "a 生命教育 lesson must be marked sensitivity: high",
                          "set sensitivity: high (it adds the help link rule and a notice for teachers)", "sensitivity")]
     return []
@@ -274,7 +290,7 @@ def safety_problems(path: Path, lines, student_facing: bool, make) -> list[Probl
 
 
 def rule_safety(item: Item, ctx) -> list[Problem]:
-    student_facing = item.kind in ("lesson", "parent")
+    student_facing = item.kind in ("lesson", "classmeeting", "parent")
     make = lambda n, msg, fix, rule: _problem(item, n, msg, fix, rule)
     return safety_problems(item.path, item.doc.body_lines(), student_facing, make)
 
@@ -495,10 +511,11 @@ def _step_out_paragraphs(step) -> list[tuple[int, bool]]:
 
 def rule_step_out_of_role(item: Item, ctx) -> list[Problem]:
     """Every role-play, 情景剧, 心理剧 or 空椅子 ends with a **去角色** paragraph with the teacher's
-    words, in the same step or the next; a lesson whose methods name role-play has at least one."""
-    if item.kind != "lesson" or item.format != 2:
+    words, in the same step or the next; a lesson whose methods name role-play has at least one.
+    Format-2 lessons and every 班会微课."""
+    if not ((item.kind == "lesson" and item.format == 2) or item.kind == "classmeeting"):
         return []
-    process = item.doc.section("教学过程")
+    process = item.doc.section(TIMED_SECTION[item.kind])
     if process is None or not process.children:
         return []
     out = []
@@ -514,14 +531,15 @@ def rule_step_out_of_role(item: Item, ctx) -> list[Problem]:
             out.append(_problem(item, mention, f"step '{step.name}' has a role-play but nobody steps out of role",
                                 "after it add **去角色**： students say their own name and one thing about themselves, with the teacher's words",
                                 "step-out-of-role"))
-    if set(item.meta.methods) & ROLE_PLAY_METHODS and not any(outs):
+    if set(getattr(item.meta, "methods", [])) & ROLE_PLAY_METHODS and not any(outs):
         out.append(_problem(item, item.doc.line_of("methods"), "methods include role-play but nobody steps out of role",
                             "after the role-play add **去角色**： students say their own name and one thing about themselves, with the teacher's words",
                             "step-out-of-role"))
     return out
 
 
-ITEM_RULES = [rule_placeholders, rule_location, rule_duration, rule_sections, rule_timing, rule_lesson_parts, rule_parent_parts,
+ITEM_RULES = [rule_placeholders, rule_location, rule_duration, rule_sections, rule_timing, rule_lesson_parts, rule_classmeeting_parts,
+              rule_parent_parts,
               rule_training_parts, rule_links, rule_no_external, rule_help_link, rule_life_sensitivity, rule_safety,
               rule_translation, rule_worksheets, rule_format2_sections, rule_format2_steps, rule_step_out_of_role]
 
@@ -560,7 +578,7 @@ def _normalised(item: Item) -> tuple[str, list[int]]:
 def rule_near_duplicates(lib: Library, ctx) -> list[Problem]:
     cfg = data.config()["near_duplicate"]
     k = cfg["shared_run_chars"]
-    items = lib.of("lesson") + lib.of("parent")
+    items = lib.of("lesson") + lib.of("classmeeting") + lib.of("parent")
     texts = {i.id: _normalised(i) for i in items}
     # A shared run of k characters always contains a whole (k/2)-character block of the earlier
     # text that starts at a multiple of k/2. So the earlier texts are indexed by those blocks

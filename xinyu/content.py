@@ -1,6 +1,7 @@
 """The library of content: lessons, parent modules and training units, read from disk."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -49,7 +50,7 @@ class Item:
     @property
     def src_uri(self) -> str:
         """Where the page sits in the site's docs space (zh); the English page adds en/."""
-        if self.kind == "lesson":
+        if self.kind in ("lesson", "classmeeting"):
             return f"lessons/grade-{self.meta.grade:02d}/{self.id}.md"
         if self.kind == "overview":
             return f"lessons/grade-{self.meta.grade:02d}/semester-{self.meta.semester}.md"
@@ -64,7 +65,7 @@ class Item:
 
     @property
     def total_minutes(self) -> int:
-        if self.kind == "lesson":
+        if self.kind in ("lesson", "classmeeting"):
             return self.meta.duration
         if self.kind == "parent":
             return self.meta.session_minutes
@@ -103,6 +104,13 @@ class Library:
     @property
     def lessons(self) -> list[Item]:
         return sorted(self.of("lesson"), key=lambda i: (i.meta.grade, i.meta.semester != "autumn", min(i.meta.weeks), i.id))
+
+    @property
+    def classmeetings(self) -> list[Item]:
+        return sorted(self.of("classmeeting"), key=lambda i: (i.meta.grade, i.meta.semester != "autumn", min(i.meta.weeks), i.id))
+
+    def semester_classmeetings(self, grade: int, semester: str) -> list[Item]:
+        return [i for i in self.classmeetings if i.meta.grade == grade and i.meta.semester == semester]
 
     @property
     def parents(self) -> list[Item]:
@@ -155,6 +163,9 @@ def load_item(kind: str, path: Path) -> tuple[Item | None, list[Problem]]:
     return Item(kind, doc, meta), []
 
 
+CLASS_MEETING_FILE = re.compile(r"^b\d\d-")     # lessons/grade-NN/bNN-…: a 班会微课
+
+
 def content_files(root: Path | None = None) -> list[tuple[str, Path]]:
     dirs = {k: (root / v.name if root else v) for k, v in CONTENT_DIRS.items()}
     found = []
@@ -163,7 +174,13 @@ def content_files(root: Path | None = None) -> list[tuple[str, Path]]:
             for path in sorted(folder.rglob("*.md")):
                 if path.name.endswith(".en.md") or path.name.lower() == "readme.md":
                     continue
-                found.append(("overview" if kind == "lesson" and path.name.startswith("semester-") else kind, path))
+                if kind == "lesson" and path.name.startswith("semester-"):
+                    kind_of = "overview"
+                elif kind == "lesson" and CLASS_MEETING_FILE.match(path.name):
+                    kind_of = "classmeeting"
+                else:
+                    kind_of = kind
+                found.append((kind_of, path))
     return found
 
 

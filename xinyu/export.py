@@ -166,9 +166,9 @@ def _split_step(step) -> tuple[str, str]:
         if line.strip().startswith("**学生活动**"):
             current = student
             line = re.sub(r"^\*\*学生活动\*\*[：:]\s*", "", line.strip())
-        elif line.strip().startswith("**教师活动**"):
+        elif re.match(r"^\*\*(教师活动|班主任活动|班主任)\*\*", line.strip()):
             current = teacher
-            line = re.sub(r"^\*\*教师活动\*\*[：:]\s*", "", line.strip())
+            line = re.sub(r"^\*\*(教师活动|班主任活动|班主任)\*\*[：:]\s*", "", line.strip())
         elif current is None or (current is student and re.match(r"^\s*(>|\*\*)", line)):
             current = teacher
         current.append(line)
@@ -380,6 +380,56 @@ def lesson_docx(item: Item) -> bytes:
     return to_bytes(doc, m.title)
 
 
+def classmeeting_docx(item: Item) -> bytes:
+    """A 班会微课 as a Word plan for the 班主任: aims, preparation, a timed table, safety."""
+    m = item.meta
+    doc = new_document()
+    title = _para(doc, "Title")
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _runs(title, f"班会微课：{m.title}")
+    rows = [("年级", data.label("grades", m.grade), "学期", f"{data.label('semesters', m.semester)}（建议第{'、'.join(map(str, m.weeks))}周）"),
+            ("时长", f"{m.duration}分钟", "主持", "班主任"),
+            ("班级", "", "日期", "")]
+    table = doc.add_table(rows=len(rows), cols=4)
+    table.style = "Table Grid"
+    for r, cells_text in enumerate(rows):
+        for i, text in enumerate(cells_text):
+            _set_cell(table.rows[r].cells[i], text, bold=i in (0, 2), center=i in (0, 2))
+            if i in (0, 2):
+                _shade(table.rows[r].cells[i])
+    _widths(table, (Cm(2.4), Cm(6.0), Cm(2.4), Cm(5.8)))
+    n = iter(NUMERALS)
+    _heading(doc, f"{next(n)}、活动目标")
+    for label, text in (("认知", m.objectives.cognitive), ("情感", m.objectives.affective), ("行为", m.objectives.behavioural)):
+        _runs(doc.add_paragraph(), f"**{label}**：{text}")
+    _heading(doc, f"{next(n)}、活动准备")
+    for x in m.materials:
+        _para(doc, "ListBullet").add_run(x)
+    add_rich(doc, _section_text(item, "活动准备"))
+    _heading(doc, f"{next(n)}、活动过程")
+    steps = item.steps
+    table = doc.add_table(rows=1 + len(steps), cols=4)
+    table.style = "Table Grid"
+    for i, head in enumerate(("环节", "时间", "班主任", "学生")):
+        _set_cell(table.rows[0].cells[i], head, bold=True, center=True)
+        _shade(table.rows[0].cells[i])
+    for r, step in enumerate(steps, start=1):
+        cells = table.rows[r].cells
+        _set_cell(cells[0], step.name)
+        _set_cell(cells[1], f"{step.minutes}分钟", center=True)
+        teacher, student = _split_step(step)
+        cells[2].text = ""
+        add_markdown(cells[2], teacher)
+        cells[3].text = ""
+        add_markdown(cells[3], student)
+    _widths(table, (Cm(2.5), Cm(1.8), Cm(8.2), Cm(4.1)))
+    for title_text in [s.title for s in item.doc.sections if s.title not in ("活动目标", "活动准备", "活动过程")]:
+        _heading(doc, f"{next(n)}、{title_text}")
+        add_rich(doc, _section_text(item, title_text))
+    _runs(doc.add_paragraph(), f"**求助资源**：{help_line()}")
+    return to_bytes(doc, m.title)
+
+
 # --------------------------------------------------------------------------- 学习单
 
 def _cell_borders(cell, **edges) -> None:
@@ -535,6 +585,9 @@ def semester_pack(lib: Library, grade: int, semester: str, cal: dict | None = No
                 _zip_add(zf, f"学习单/{n:02d}-{k}-{_safe_name(ws.title)}.docx", files[worksheet_docx_uri(item, k)])
             if slides_uri(item) in files:
                 _zip_add(zf, f"课件/{n:02d}-{item.id}.pptx", files[slides_uri(item)])
+        meetings = lib.semester_classmeetings(grade, semester)
+        for item in meetings:
+            _zip_add(zf, f"班会微课/{item.id}.docx", classmeeting_docx(item))
         _zip_add(zf, "学习单与材料.docx", worksheets_docx(lessons, f"{name}学习单与材料"))
         stem = f"grade-{grade:02d}-{semester}"
         _zip_add(zf, f"学期计划/{stem}.csv", planner.to_csv(plan))
@@ -546,7 +599,8 @@ def semester_pack(lib: Library, grade: int, semester: str, cal: dict | None = No
                   "学习单/：每张学习单一个 Word 文件，一页 A4，可直接复印；文件名前是课的序号和学习单的序号。\r\n"
                   "课件/：每节课的 PPT 课件（16:9），只放学生看的内容。\r\n"
                   "学习单与材料.docx：每课的教学准备全文（情境卡、故事等其他材料）。\r\n"
-                  f"学期计划/：按默认校历排出的计划（CSV 可用 Excel 打开；.ics 可导入日历）。"
+                  + (f"班会微课/：本学期 {len(meetings)} 份班主任在班会上用的 15–20 分钟活动方案，请转给班主任。\r\n" if meetings else "")
+                  + f"学期计划/：按默认校历排出的计划（CSV 可用 Excel 打开；.ics 可导入日历）。"
                   + (f"其中考试日期为假设：{'；'.join(plan.assumptions)}，请按本校校历调整。" if plan.assumptions else "") + "\r\n"
                   f"家长讲义.docx：本学段家长模块的一页讲义（{len(parents)} 份）。\r\n")
         _zip_add(zf, "说明.txt", readme.encode("utf-8"))
@@ -559,6 +613,10 @@ def pack_uri(grade: int, semester: str) -> str:
 
 def lesson_docx_uri(item: Item) -> str:
     return f"downloads/lessons/{item.id}.docx"
+
+
+def classmeeting_docx_uri(item: Item) -> str:
+    return f"downloads/classmeetings/{item.id}.docx"
 
 
 def worksheet_docx_uri(item: Item, n: int) -> str:
@@ -588,6 +646,7 @@ def download_uris(lib: Library) -> list[str]:
         uris += [worksheet_docx_uri(i, n) for n in range(1, len(i.worksheets) + 1)]
         if i.format == 2:
             uris.append(slides_uri(i))
+    uris += [classmeeting_docx_uri(i) for i in lib.classmeetings]
     for g in data.vocabularies()["grades"]:
         for s in ("autumn", "spring"):
             if lib.semester_lessons(g, s):
@@ -605,6 +664,9 @@ def downloads(lib: Library, problems=()) -> dict[str, bytes]:
         files = lesson_files(item)
         out.update(files)
         cache[item.id] = files
+    for item in lib.classmeetings:
+        check_item(item, problems)
+        out[classmeeting_docx_uri(item)] = classmeeting_docx(item)
     for uri in download_uris(lib):
         if uri.endswith(".zip"):
             g, s = int(uri[-len("07-autumn.zip"):-len("-autumn.zip")]), uri.rsplit("-", 1)[1][:-4]

@@ -161,6 +161,17 @@ def _card(item: Item, lang: str, lib: Library | None = None) -> str:
             rows.append((t(lang, "focus"), " · ".join(data.label("focus", c, lang) for c in m.focus)))
         rows.append((t(lang, "methods"), " · ".join(data.label("methods", c, lang) for c in m.methods)))
         rows.append((t(lang, "slots"), " · ".join(data.label("slots", c, lang) for c in m.slots)))
+    elif item.kind == "classmeeting":
+        grade = f"[{data.label('grades', m.grade, lang)}]({rel(src, grade_uri(m.grade))})"
+        rows.append((t(lang, "grade"), f"{grade} · {data.label('semesters', m.semester, lang)} · {_weeks(m.weeks, lang)}"))
+        rows.append((t(lang, "duration"), t(lang, "minutes", n=m.duration)))
+        rows.append((t(lang, "led_by"), t(lang, "head_teacher")))
+        rows.append((t(lang, "topics"), " · ".join(f"[{data.label('topics', c, lang)}]({rel(src, topic_uri(c))})" for c in m.topics)))
+        if m.moment:
+            rows.append((t(lang, "moment"), data.label("moments", m.moment, lang)))
+        if lib is not None and lib.downloads:
+            from .export import classmeeting_docx_uri
+            rows.append((t(lang, "download"), download_link(classmeeting_docx_uri(item), t(lang, "word_classmeeting"))))
     elif item.kind == "parent":
         rows.append((t(lang, "parent_stage"), data.label("parent_stages", m.stage, lang)))
         rows.append((t(lang, "parent_semester"), data.label("parent_semesters", m.semester, lang)))
@@ -201,14 +212,14 @@ def _fill_body(item: Item, lang: str, downloads: bool = False) -> str:
                 out += ["", worksheet_html(item, n, block.worksheet, lang, downloads), ""]
             continue
         out.append(line)
-        if item.kind != "lesson":
+        if item.kind not in ("lesson", "classmeeting"):
             continue
-        if line.strip() == "## 教学目标":
+        if line.strip() in ("## 教学目标", "## 活动目标"):
             o = m.objectives
             out += ["", f"- **{t('zh', 'objectives')['cognitive']}**：{o.cognitive}",
                     f"- **{t('zh', 'objectives')['affective']}**：{o.affective}",
                     f"- **{t('zh', 'objectives')['behavioural']}**：{o.behavioural}"]
-        elif line.strip() == "## 教学准备":
+        elif line.strip() in ("## 教学准备", "## 活动准备") and m.materials:
             out += ["", f"**{t('zh', 'materials')}**：", ""] + [f"- {x}" for x in m.materials]
         elif line.strip() == "## 设计依据" and getattr(m, "lesson_type", None):
             out += ["", f"**{t('zh', 'lesson_type')}**：{m.lesson_type}"]
@@ -290,7 +301,7 @@ def render_item(item: Item, lang: str, lib: Library | None = None) -> str:
     if item.kind == "overview":
         return render_overview(item, lib, lang)
     m = item.meta
-    tags = [data.label("topics" if item.kind == "lesson" else ("parent_topics" if item.kind == "parent" else "training_topics"), c, lang)
+    tags = [data.label("topics" if item.kind in ("lesson", "classmeeting") else ("parent_topics" if item.kind == "parent" else "training_topics"), c, lang)
             for c in m.topics]
     if lang == "zh":
         tags += [x for x in m.tags if x not in tags]
@@ -361,6 +372,10 @@ def grade_page(lib: Library, grade: int, lang: str) -> str:
             from .export import pack_uri
             parts.append(f"<p>{download_link(pack_uri(grade, sem), t(lang, 'pack'))}</p>\n\n")
         parts.append(_lesson_rows(lessons, uri, lang) if lessons else t(lang, "none_yet") + "\n\n")
+        meetings = lib.semester_classmeetings(grade, sem)
+        if meetings:
+            parts.append(f"### {t(lang, 'classmeetings')}\n\n{t(lang, 'classmeetings_intro')}\n\n")
+            parts.append(_lesson_rows(meetings, uri, lang))
     return "".join(parts)
 
 
@@ -438,6 +453,15 @@ def coverage_page(lib: Library, lang: str, problems=None) -> str:
             cells.append(f"{mark} {row[s]}")
         parts.append(f"| [{data.label('grades', row['grade'], lang)}]({rel(uri, grade_uri(row['grade']))}) | {cells[0]} | {cells[1]} | {row['need']} |\n")
 
+    parts.append("\n## 与考试相关的整节心理课\n\n" if zh else "\n## Full lessons tied to an exam\n\n")
+    parts.append(("每个年级一学年里与考试相关（考前、考后）的整节心理课不超过上限 ＊，其余考试节点由班主任的班会微课承担，心理课留给纲要的其他目标。\n\n" if zh else
+                  "Full psychology lessons tied to an exam (before or after) in a year stay within a limit ＊; 班会微课 led by the homeroom teacher carry the other exam windows, so the lessons serve the rest of the guideline.\n\n"))
+    parts.append(("| 年级 | 整节课 | 上限 ＊ | 班会微课 |" if zh else "| Grade | Full lessons | Limit ＊ | Class-meeting segments |") + "\n|---|---|---|---|\n")
+    for row in coverage.exam_balance(lib):
+        if row["max"] is None:
+            continue
+        mark = "✓" if row["ok"] else "✗"
+        parts.append(f"| {data.label('grades', row['grade'], lang)} | {mark} {row['lessons']} | {row['max']} | {row['classmeetings']} |\n")
     fc = coverage.format_counts(lib)
     parts.append("\n## 教案格式 2\n\n" if zh else "\n## Lesson format 2\n\n")
     parts.append(t(lang, "format2_count", n=fc["format2"], total=fc["total"]) + "\n\n")
