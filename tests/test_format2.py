@@ -358,3 +358,11 @@ def test_class_meeting_pages_exports_and_coverage(tree2):
     assert cell.items == ["b08-au-fixture-meeting"] and cell.ok
     balance = {row["grade"]: row for row in coverage.exam_balance(lib)}
     assert balance[8]["classmeetings"] == 1 and balance[8]["lessons"] == 0 and balance[8]["ok"]
+
+
+def test_contributor_page_lists_every_kind_and_format2_sections():
+    for lang, words in (("zh", ("班会微课", "教案格式 2", "`## 学情分析` → `## 设计依据`", "`lesson_type`", "`## 活动过程`")),
+                        ("en", ("Class-meeting segment", "In lesson format 2", "`student_aims`"))):
+        tables = site.schema_tables(lang)
+        for w in words:
+            assert w in tables, (lang, w)

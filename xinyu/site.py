@@ -662,8 +662,9 @@ def requirement_list(lib: Library, page_uri: str, lang: str) -> str:
 
 def schema_tables(lang: str) -> str:
     """The front-matter fields of each content kind, from the pydantic models."""
-    from .model import REQUIRED_SECTIONS, SCHEMAS
-    names = {"lesson": ("教案", "Lesson"), "parent": ("家长模块", "Parent module"), "training": ("培训单元", "Training unit"),
+    from .model import LESSON_SECTIONS_2, REQUIRED_SECTIONS, SCHEMAS
+    names = {"lesson": ("教案", "Lesson"), "classmeeting": ("班会微课（lessons/grade-NN/bNN-…）", "Class-meeting segment (lessons/grade-NN/bNN-…)"),
+             "parent": ("家长模块", "Parent module"), "training": ("培训单元", "Training unit"),
              "overview": ("学期概览（lessons/grade-NN/semester-autumn.md）", "Semester overview (lessons/grade-NN/semester-autumn.md)")}
     out = []
     for kind, model in SCHEMAS.items():
@@ -673,6 +674,9 @@ def schema_tables(lang: str) -> str:
             out.append(f"| `{f.alias or name}` | {'yes' if f.is_required() else ''} | {f.description or ''} |")
         sections = " → ".join(f"`## {s}`" for s in REQUIRED_SECTIONS[kind])
         out.append("\n" + ("必需的二级标题（按顺序）：" if lang == "zh" else "Required level-2 sections, in order: ") + sections + "\n")
+        if kind == "lesson":
+            sections = " → ".join(f"`## {s}`" for s in LESSON_SECTIONS_2)
+            out.append(("教案格式 2（`format: 2`）的二级标题（按顺序）：" if lang == "zh" else "In lesson format 2 (`format: 2`): ") + sections + "\n")
     return "\n".join(out) + "\n"
 
 
