@@ -40,27 +40,27 @@ def test_format2_fixture_is_clean(tree2):
 
 # (case, old, new, [(rule, line, words in the message)]): the complete list of problems.
 BROKEN = [
-    ("missing 学情分析", "## 学情分析\n\n初二学生", "初二学生", [("sections", 33, "missing section '## 学情分析'")]),
-    ("no 纲要依据", "**纲要依据**：", "依据：", [("format-2", 38, "has no **纲要依据**")]),
+    ("missing 学情分析", "## 学情分析\n\n初二学生", "初二学生", [("sections", 34, "missing section '## 学情分析'")]),
+    ("no 纲要依据", "**纲要依据**：", "依据：", [("format-2", 39, "has no **纲要依据**")]),
     ("wrong band", "对初中年级提出“学会恰当地、正确地体验情绪和表达情绪”，本课落在初中“情绪调适”这一目标上。", "提出“学会恰当地、正确地体验情绪和表达情绪”。",
-     [("format-2", 40, "does not name the band of grade 8 (初中)")]),
-    ("no 出门条", "**出门条**：", "下课前：", [("format-2", 197, "has no **出门条**")]),
+     [("format-2", 41, "does not name the band of grade 8 (初中)")]),
+    ("no 出门条", "**出门条**：", "下课前：", [("format-2", 198, "has no **出门条**")]),
     ("one sign only", "2. 小组的冰山图在水面以下至少写出两种感受和一种需要，而不只是重复“很生气”。\n3.", "",
-     [("format-2", 199, "**评价要点** lists 1 sign(s)")]),
-    ("no 核心/可选", "（7分钟，核心）", "（7分钟）", [("format-2", 112, "does not say 核心 or 可选")]),
-    ("core too long", "（5分钟，可选）", "（5分钟，核心）", [("format-2", 100, "the 核心 steps take 41 minutes")]),
+     [("format-2", 200, "**评价要点** lists 1 sign(s)")]),
+    ("no 核心/可选", "（7分钟，核心）", "（7分钟）", [("format-2", 113, "does not say 核心 or 可选")]),
+    ("core too long", "（5分钟，可选）", "（5分钟，核心）", [("format-2", 101, "the 核心 steps take 41 minutes")]),
     ("step without teacher's words", "> 引导语：“看，大家的身体都是很诚实的报警器。", "“看，大家的身体都是很诚实的报警器。",
-     [("format-2", 112, "has no teacher's words")]),
+     [("format-2", 113, "has no teacher's words")]),
     ("tasks not numbered", "1. 听教师读每件小事，用手臂高度报出自己的怒气温度。", "听教师读每件小事，用手臂高度报出自己的怒气温度。",
-     [("format-2", 108, "is not a numbered list of tasks")]),
+     [("format-2", 109, "is not a numbered list of tasks")]),
     ("four tasks", "3. 全班围绕讨论问题交流。\n", "3. 全班围绕讨论问题交流。\n4. 每人写一句感想。\n",
-     [("format-2", 140, "chains 4 student tasks")]),
+     [("format-2", 141, "chains 4 student tasks")]),
     ("three tasks, nothing to drop", "**时间不够时**：只请两个组讲解", "只请两个组讲解",
-     [("format-2", 123, "has 3 tasks but does not say what to drop")]),
+     [("format-2", 124, "has 3 tasks but does not say what to drop")]),
     ("去角色 without the teacher's words", "**去角色**：演示后，请演“妈妈”和“晓彤”的同学走回座位前，面对全班说：“我不是晓彤的妈妈（我不是晓彤），我是某某，我喜欢……”全班用掌声送他们回到自己。",
-     "**去角色**：演示后，请两位同学回到座位。", [("step-out-of-role", 167, "does not give the teacher's words")]),
+     "**去角色**：演示后，请两位同学回到座位。", [("step-out-of-role", 168, "does not give the teacher's words")]),
     ("role-play in a step with no 去角色 after it", "1. 填写冷静锦囊卡，把卡片放进笔袋。", "1. 两人角色扮演一次借笔被拒，再填写冷静锦囊卡。",
-     [("step-out-of-role", 182, "has a role-play but nobody steps out of role")]),
+     [("step-out-of-role", 183, "has a role-play but nobody steps out of role")]),
 ]
 
 
@@ -81,7 +81,7 @@ def test_situation_analysis_needs_three_to_six_sentences(tree2):
     start = text.index("## 学情分析\n\n") + len("## 学情分析\n\n")
     end = text.index("\n", start)
     tree2.write(F2, text[:start] + "初二学生情绪来得快。他们需要练习暂停。" + text[end:])
-    assert [(p.rule, p.line, p.message) for p in tree2.check()] == [("format-2", 34, "'## 学情分析' has 2 sentence(s)")]
+    assert [(p.rule, p.line, p.message) for p in tree2.check()] == [("format-2", 35, "'## 学情分析' has 2 sentence(s)")]
 
 
 def test_role_play_with_no_step_out_at_all(tree2):
@@ -366,3 +366,63 @@ def test_contributor_page_lists_every_kind_and_format2_sections():
         tables = site.schema_tables(lang)
         for w in words:
             assert w in tables, (lang, w)
+
+
+# --------------------------------------------------------------------------- across the library
+
+def _copies(tree2, n: int):
+    """n copies of the format-2 fixture lesson under other ids (grade 8, autumn)."""
+    text = tree2.path(F2).read_text(encoding="utf-8")
+    for k in range(n):
+        tree2.write(f"lessons/grade-08/g08-au-fixture-copy-{k}.md", text.replace("g08-au-fixture-format2", f"g08-au-fixture-copy-{k}"))
+
+
+def test_a_name_in_too_many_lessons(tree2):
+    _copies(tree2, 6)           # the fixture and six copies: seven lessons with 思琪
+    problems = [p for p in tree2.check() if p.rule == "characters"]
+    assert len(problems) == 4         # 思琪, 晓彤, 小杰 and 阿强, each in the seventh lesson only
+    named = [p for p in problems if "'思琪'" in p.message]
+    assert len(named) == 1 and "already used in 6 lessons" in named[0].message
+    assert named[0].line == 15          # the characters line of the seventh lesson
+    assert "at most 6 lessons" in named[0].fix
+
+
+def test_a_declared_name_must_be_in_the_text(tree2):
+    tree2.edit(F2, "characters: [思琪, 晓彤, 小杰, 阿强]", "characters: [思琪, 晓彤, 小杰, 阿强, 明月]")
+    assert [(p.rule, p.line, p.message) for p in tree2.check()] == [("characters", 15, "characters lists '明月', who is not in the text")]
+
+
+def test_format2_lesson_must_list_its_characters(tree2):
+    tree2.edit(F2, "characters: [思琪, 晓彤, 小杰, 阿强]\n", "")
+    [p] = tree2.check()
+    assert p.rule == "schema" and "lists its fictional names in characters" in p.message
+
+
+def test_signature_activity_of_another_grade(tree2, monkeypatch):
+    from xinyu import data
+    entry = {"name": "怒气温度计", "owner": "g07-au-fixture-lesson", "match": ["手臂当温度计"]}
+    monkeypatch.setattr(data, "activities", lambda: [entry])
+    [p] = tree2.check()
+    assert (p.rule, p.line) == ("activity-reuse", 105)
+    assert "opener uses '手臂当温度计': 怒气温度计 belongs to grade 7 (g07-au-fixture-lesson)" in p.message
+    assert "revisits: [g07-au-fixture-lesson]" in p.fix
+    # Building on it, and saying how, is allowed.
+    tree2.edit(F2, "characters: [思琪, 晓彤, 小杰, 阿强]", "characters: [思琪, 晓彤, 小杰, 阿强]\nrevisits: [g07-au-fixture-lesson]")
+    tree2.edit(F2, "**设计思路**：先让学生", "**设计思路**：本课承接七年级的暖身，新在用手臂报温度。先让学生")
+    assert tree2.check() == []
+
+
+def test_revisits_must_say_what_is_new(tree2):
+    tree2.edit(F2, "characters: [思琪, 晓彤, 小杰, 阿强]", "characters: [思琪, 晓彤, 小杰, 阿强]\nrevisits: [g07-au-fixture-lesson]")
+    [p] = tree2.check()
+    assert (p.rule, p.line) == ("activity-reuse", 16) and "does not say how it builds on it" in p.message
+    tree2.edit(F2, "revisits: [g07-au-fixture-lesson]", "revisits: [g07-au-nothing]")
+    [p] = tree2.check()
+    assert "revisits 'g07-au-nothing', which is not a lesson" in p.message
+
+
+def test_same_activity_name_in_another_grade(tree2):
+    tree2.edit(F2, "### 一、团体暖身：怒气温度计（5分钟，可选）", "### 一、团体暖身：拍手报名字啦（5分钟，可选）")
+    [p] = tree2.check()
+    assert (p.rule, p.line) == ("activity-reuse", 103)
+    assert "opener '拍手报名字啦' repeats grade 7's '拍手报名字' (g07-au-fixture-lesson)" in p.message

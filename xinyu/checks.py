@@ -538,10 +538,23 @@ def rule_step_out_of_role(item: Item, ctx) -> list[Problem]:
     return out
 
 
+def rule_revisits(item: Item, ctx) -> list[Problem]:
+    """`revisits` names an earlier lesson, and 设计依据 (or the body) says it builds on it."""
+    out = []
+    for rid in getattr(item.meta, "revisits", []):
+        other = ctx["lib"].get(rid)
+        if other is None or other.kind != "lesson":
+            out.append(_problem(item, item.doc.line_of("revisits"), f"revisits '{rid}', which is not a lesson", "correct the id", "activity-reuse"))
+        elif not re.search(r"承接|基础上|在.{0,12}(学过|做过|玩过)|回顾|再访|升级", item.doc.body):
+            out.append(_problem(item, item.doc.line_of("revisits"), f"revisits {rid} but the text does not say how it builds on it",
+                                "say in 设计依据 what this lesson takes from the earlier one and what is new (e.g. 本课承接……，新在……)", "activity-reuse"))
+    return out
+
+
 ITEM_RULES = [rule_placeholders, rule_location, rule_duration, rule_sections, rule_timing, rule_lesson_parts, rule_classmeeting_parts,
               rule_parent_parts,
               rule_training_parts, rule_links, rule_no_external, rule_help_link, rule_life_sensitivity, rule_safety,
-              rule_translation, rule_worksheets, rule_format2_sections, rule_format2_steps, rule_step_out_of_role]
+              rule_translation, rule_revisits, rule_worksheets, rule_format2_sections, rule_format2_steps, rule_step_out_of_role]
 
 
 # --------------------------------------------------------------------------- library-wide rules
@@ -651,7 +664,85 @@ def rule_activity_reuse(lib: Library, ctx) -> list[Problem]:
     return out
 
 
-LIBRARY_RULES = [rule_unique_ids, rule_near_duplicates, rule_activity_reuse]
+def rule_characters(lib: Library, ctx) -> list[Problem]:
+    """Fictional names (front matter `characters`): each is used in the text, and no name is
+    used in more than `character_name_max` lessons and 班会微课 of the library."""
+    limit = data.config()["character_name_max"]
+    items = lib.lessons + lib.classmeetings
+    out = []
+    users: dict[str, list[Item]] = defaultdict(list)
+    for item in items:
+        names = getattr(item.meta, "characters", None) or []
+        body = item.doc.body
+        for name in names:
+            if name not in body:
+                out.append(_problem(item, item.doc.line_of("characters"), f"characters lists '{name}', who is not in the text",
+                                    "remove the name from characters, or correct its spelling", "characters"))
+            users[name].append(item)
+    for name, its in users.items():
+        if len(its) > limit:
+            for item in its[limit:]:
+                others = ", ".join(i.id for i in its[:limit])
+                out.append(_problem(item, item.doc.line_of("characters"), f"the name '{name}' is already used in {limit} lessons ({others})",
+                                    f"give this character another name: a fictional name appears in at most {limit} lessons", "characters"))
+    return out
+
+
+def _dice(a: str, b: str) -> float:
+    pairs = lambda t: {t[i:i + 2] for i in range(len(t) - 1)}
+    x, y = pairs(re.sub(r"[\W\d_a-zA-Z]+", "", a)), pairs(re.sub(r"[\W\d_a-zA-Z]+", "", b))
+    return 2 * len(x & y) / (len(x) + len(y)) if x and y else 0.0
+
+
+def _signature_steps(item: Item):
+    """(role, step) of a lesson's opener (first step) and main activity (longest step)."""
+    steps = [s for s in item.steps if s.minutes is not None]
+    if not steps:
+        return []
+    return [("opener", steps[0]), ("main activity", max(steps, key=lambda s: s.minutes))]
+
+
+def rule_activity_across_grades(lib: Library, ctx) -> list[Problem]:
+    """A student meets an opener or main activity in one grade only. Two ways to find a repeat:
+    a phrase of a signature activity (data/activities.yml) in another grade's opener or main
+    step, and activity names of two grades that share most of their character pairs
+    (config activity_name_similarity). A lesson that lists the earlier lesson in `revisits`
+    (and says in 设计依据 what is new) may build on it."""
+    threshold = data.config()["activity_name_similarity"]
+    lessons = lib.lessons
+    by_id = {i.id: i for i in lessons}
+    out = []
+    for entry in data.activities():
+        owner = by_id.get(entry["owner"])
+        if owner is None and lib.root is not None:
+            continue        # another tree (a test fixture): the registry describes the project
+        if owner is None:
+            out.append(Problem(DATA / "activities.yml", 1, f"signature activity '{entry['name']}' names owner '{entry['owner']}', which is not a lesson",
+                               "correct the owner id", "error", "activity-reuse"))
+            continue
+        for item in lessons:
+            if item.meta.grade == owner.meta.grade or owner.id in item.meta.revisits:
+                continue
+            for role, step in _signature_steps(item):
+                hit = next(((n, p) for n, t in step.lines for p in entry["match"] if p in t), None)
+                if hit:
+                    out.append(_problem(item, hit[0], f"{role} uses '{hit[1]}': {entry['name']} belongs to grade {owner.meta.grade} ({owner.id})",
+                                        f"give this grade its own activity, or add revisits: [{owner.id}] and say in 设计依据 what is new", "activity-reuse"))
+                    break
+    seen: list[tuple[Item, str, object]] = []
+    for item in lessons:
+        for role, step in _signature_steps(item):
+            for other, other_role, other_step in seen:
+                if other.meta.grade == item.meta.grade or other.id in item.meta.revisits or item.id in other.meta.revisits:
+                    continue
+                if _dice(step.activity, other_step.activity) >= threshold:
+                    out.append(_problem(item, step.line, f"{role} '{step.activity}' repeats grade {other.meta.grade}'s '{other_step.activity}' ({other.id})",
+                                        f"give this grade its own activity, or add revisits: [{other.id}] and say in 设计依据 what is new", "activity-reuse"))
+            seen.append((item, role, step))
+    return out
+
+
+LIBRARY_RULES = [rule_unique_ids, rule_near_duplicates, rule_activity_reuse, rule_characters, rule_activity_across_grades]
 
 
 # --------------------------------------------------------------------------- data files and site pages
@@ -696,7 +787,7 @@ def check(lib: Library | None = None, root: Path | None = None, docs: Path | Non
     root = root or (lib.root if lib is not None else None) or ROOT
     lib = lib or load(None if root == ROOT else root)
     docs = docs or (DOCS if root == ROOT else root / "docs")
-    ctx = {"root": root, "pages": _generated_pages(lib) | _docs_pages(docs)}
+    ctx = {"root": root, "lib": lib, "pages": _generated_pages(lib) | _docs_pages(docs)}
     problems = list(lib.problems)
     for item in lib.items:
         for rule in ITEM_RULES:

@@ -68,6 +68,8 @@ class LessonMeta(_Meta):
     slots: list[str] = Field(min_length=1, description="timetable slots (COURSE-SLOTS)")
     objectives: Objectives
     materials: list[str] = Field(min_length=1)
+    characters: Optional[list[str]] = Field(None, description="fictional names in the text (each in at most 6 items of the library); required in format 2, [] if none")
+    revisits: list[str] = Field(default_factory=list, description="ids of earlier lessons whose activity this one deliberately builds on (say what is new in 设计依据)")
     format: Literal[1, 2] = Field(1, description="2: the 教案 layout of docs/contribute.md (学情分析, 设计依据, 板书设计, 学习评价, 核心/可选 steps, worksheet blocks)")
     lesson_type: Optional[str] = Field(None, description="课型 (lesson_types); required in format 2")
     student_aims: list[str] = Field(default_factory=list, max_length=3, description="1–3 aims in the students' own words, for the 课件; required in format 2")
@@ -94,6 +96,8 @@ class LessonMeta(_Meta):
                 raise ValueError("a format-2 lesson names its 课型: add lesson_type (one of data/vocabularies.yml lesson_types)")
             if not self.student_aims:
                 raise ValueError("a format-2 lesson has student_aims: 1–3 aims in the students' words for the 课件")
+            if self.characters is None:
+                raise ValueError("a format-2 lesson lists its fictional names in characters (characters: [] if there are none)")
         return self
 
     @field_validator("id")
@@ -185,6 +189,8 @@ class ClassMeetingMeta(_Meta):
     moment: Optional[Literal["enrolment", "exam-before", "exam-after", "graduation"]] = None
     objectives: Objectives
     materials: list[str] = Field(default_factory=list)
+    characters: list[str] = Field(default_factory=list, description="fictional names in the text")
+    revisits: list[str] = Field(default_factory=list, description="ids of earlier lessons whose activity this one builds on")
 
     _topics = field_validator("topics")(classmethod(lambda cls, v: _check_codes(v, "topics")))
 
