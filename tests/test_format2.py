@@ -93,7 +93,7 @@ def test_role_play_with_no_step_out_at_all(tree2):
 
 WORKSHEET_CASES = [
     ("bad YAML", "    lines: 2\n  - prompt: 画出你的怒气温度", "    lines: [2\n  - prompt: 画出你的怒气温度", "worksheet", "not valid YAML"),
-    ("two kinds in one item", "    box: 7\n", "    box: 7\n    lines: 3\n", "worksheet", "exactly one of lines, box, choices, table or text"),
+    ("two kinds in one item", "    box: 7\n", "    box: 7\n    lines: 3\n", "worksheet", "exactly one of lines, box, choices, table, drawing or text"),
     ("prompt missing", "  - prompt: 最生气的时候，我做了什么？\n    lines: 2", "  - lines: 2", "worksheet", "needs a prompt"),
     ("too tall for A4", "    box: 7\n", "    box: 20\n", "worksheet", "will not fit one A4 page"),
     ("material names no worksheet", "学习单《冷静锦囊卡》", "学习单《冷静卡》", "worksheet", "there is no worksheet block with that title"),
