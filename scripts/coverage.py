@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from rich.console import Console  # noqa: E402
 from rich.table import Table      # noqa: E402
 
-from xinyu import content, coverage  # noqa: E402
+from xinyu import cli, content, coverage  # noqa: E402
 from xinyu.paths import DATA         # noqa: E402
 
 BASELINE = DATA / "coverage-baseline.json"
@@ -71,4 +71,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(cli.run(main))

@@ -7,6 +7,8 @@
 
 The content checker runs first: a lesson with errors is not exported, and its messages
 (path:line: problem — fix) are printed instead. Exit status 1 then, 2 for a bad request.
+Files are made in a temporary folder first; a file of the same name in --out that export.py did
+not make is never overwritten.
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from xinyu import checks, content, data, export, planner  # noqa: E402
+from xinyu import checks, cli, content, data, export, outputs, planner  # noqa: E402
 
 
 def main(argv=None) -> int:
@@ -27,12 +29,14 @@ def main(argv=None) -> int:
     ap.add_argument("--out", type=Path, default=Path("."))
     ap.add_argument("--root", type=Path, help="another content tree (for testing)")
     args = ap.parse_args(argv)
-    if not args.lesson and not (args.grade and args.semester):
+    if not args.lesson and (args.grade is None or args.semester is None):
         ap.error("give --lesson ID, or --grade and --semester")
+    cli.grade(args.grade)
     root = args.root.resolve() if args.root else None
+    if root is not None and not root.is_dir():
+        raise cli.UserError(f"--root {args.root}: no such folder — give the folder that holds lessons/")
     lib = content.load(root)
     problems = checks.check(lib, root=root)
-    args.out.mkdir(parents=True, exist_ok=True)
     try:
         if args.lesson:
             item = lib.get(args.lesson)
@@ -43,8 +47,7 @@ def main(argv=None) -> int:
                 print(f"error: no lesson with id {args.lesson}", file=sys.stderr)
                 return 2
             export.check_item(item, problems)
-            path = args.out / f"{item.id}.docx"
-            path.write_bytes(export.lesson_docx(item))
+            name, payload = f"{item.id}.docx", export.lesson_docx(item)
         else:
             if args.grade not in data.vocabularies()["grades"]:
                 print(f"error: unknown grade {args.grade}; grades are 1–12", file=sys.stderr)
@@ -52,17 +55,18 @@ def main(argv=None) -> int:
             lessons = lib.semester_lessons(args.grade, args.semester)
             for item in lessons:
                 export.check_item(item, problems)
-            path = args.out / Path(export.pack_uri(args.grade, args.semester)).name
-            path.write_bytes(export.semester_pack(lib, args.grade, args.semester))
+            name = Path(export.pack_uri(args.grade, args.semester)).name
+            payload = export.semester_pack(lib, args.grade, args.semester)
     except export.ExportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except planner.PlanError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(path)
+    outputs.place(args.out, lambda stage: (stage / name).write_bytes(payload), "export.py", results_folder=False)
+    print(args.out / name)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(cli.run(main))
