@@ -39,3 +39,10 @@ def csv_cell(text) -> str:
     """A CSV cell that Excel will not run as a formula (=, +, -, @ at the start)."""
     text = "" if text is None else str(text)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def page_meta(text) -> str:
+    """A page's title, description or tag as MkDocs and Material print it: raw, into element
+    text and double-quoted attributes (<title>, the navigation, <meta content="…">)."""
+    text = "" if text is None else str(text)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
