@@ -199,7 +199,7 @@ def test_export_never_overwrites_a_file_it_did_not_make(tree, tmp_path):
     assert (out / "notes.txt").read_text(encoding="utf-8") == "keep"
 
 
-def test_bundle_out_keeps_other_files(tmp_path, monkeypatch, capsys):
+def test_offline_zip_out_keeps_other_files(tmp_path, monkeypatch, capsys):
     sys.path.insert(0, str(ROOT / "scripts"))
     import bundle
 
