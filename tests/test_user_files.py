@@ -496,3 +496,23 @@ def test_a_completion_name_matching_two_people_is_an_error(tmp_path):
     with pytest.raises(training.RosterError) as exc:
         training.read_completions(done, people, content.load())
     assert "第2行：名单里有2位“张伟”（名单第2行、第3行，工号 T001、T002）——请在这一行填写工号" in str(exc.value)
+
+
+def test_an_unreadable_content_folder_is_an_error(tree, monkeypatch):
+    locked = tree.path("lessons/grade-07")
+    real = os.scandir
+
+    def scandir(path="."):
+        if Path(path) == locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+    monkeypatch.setattr(os, "scandir", scandir)
+    found = [p for p in content.load(tree.root).problems if p.path == locked]
+    assert len(found) == 1 and "the folder cannot be read (Permission denied), so its files are not checked" in found[0].message
+
+
+def test_an_unreadable_roster_is_one_line(tmp_path, monkeypatch):
+    roster = write_roster(tmp_path, PEOPLE)
+    monkeypatch.setattr(Path, "read_bytes", lambda self: (_ for _ in ()).throw(PermissionError(13, "Permission denied", str(self))))
+    with pytest.raises(cli.UserError, match="roster.csv: cannot be read \\(no permission\\) — copy it somewhere you can read"):
+        training.read_roster(roster)

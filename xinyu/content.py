@@ -1,6 +1,7 @@
 """The library of content: lessons, parent modules and training units, read from disk."""
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -163,7 +164,12 @@ def misnamed_files(root: Path | None = None) -> list[Problem]:
     for folder in (root / v.name if root else v for v in CONTENT_DIRS.values()):
         if not folder.is_dir():
             continue
-        for path in sorted(folder.rglob("*")):
+        unreadable = []
+        files = [Path(d) / f for d, _, names in os.walk(folder, onerror=unreadable.append) for f in names]
+        for exc in unreadable:
+            out.append(Problem(Path(exc.filename or folder), 1, f"the folder cannot be read ({exc.strerror or exc}), so its files are not checked",
+                               "give yourself permission to read it (or ask IT)", rule="file-name"))
+        for path in sorted(files):
             name = path.name
             if not path.is_file() or name.endswith(".md") or name.startswith("."):
                 continue
