@@ -11,8 +11,10 @@ import re
 
 from markupsafe import escape as _escape
 
-# Characters Python-Markdown treats as markup in running text; each is written with a backslash.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|])")
+# Characters that could become markup where a title lands (emphasis, links, code, a table cell
+# border, attribute lists, a heading's closing hashes, a list at the start of a line); each is
+# written with a backslash. (Brackets escaped, parentheses cannot make a link.)
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#+|])")
 
 
 def html(text) -> str:
