@@ -369,6 +369,9 @@ def _calendar(tmp_path, old: str | None = None, new: str = "", text: str | None 
     ("unknown weekday", lambda d: _calendar(d, "lesson_weekday: 2", "lesson_weekday: 周八"), "lesson_weekday is '周八' — write 1 (周一) to 5 (周五)"),
     ("bad yaml", lambda d: _calendar(d, "semesters:\n", "semesters:\n  - {semester: autumn, grades: [1\n"), "not valid YAML"),
     ("not a mapping", lambda d: _calendar(d, text="- 2025-09-01\n"), "a calendar is YAML fields"),
+    ("no semester for the grade", lambda d: _calendar(d, text="semesters:\n  - {semester: autumn, grades: [8], start: 2025-09-01, end: 2026-01-23}\n"),
+     "the calendar has no spring semester for grade 8 — add one"),
+    ("grades not a list", lambda d: _calendar(d, "grades: [10, 11, 12], start: 2025-09-01", "grades: 10, start: 2025-09-01"), "not laid out as expected"),
     ("missing file", lambda d: d / "nope.yml", "no such calendar file"),
     ("a folder", lambda d: d, "is a folder"),
 ])
@@ -377,6 +380,11 @@ def test_plan_calendar_problems_are_one_line(tmp_path, case, make, words):
     before = snapshot(tmp_path)
     one_line_error(tool("plan.py", "--grade", "8", "--calendar", cal, "--out", tmp_path), words)
     assert snapshot(tmp_path) == before
+
+
+def test_a_calendar_named_in_one_language_plans(tmp_path):
+    cal = _calendar(tmp_path, "name: {zh: 北京市中小学 2025—2026 学年校历（默认）, en: \"Beijing schools, 2025–2026 (default)\"}", "name: 我的学校")
+    assert tool("plan.py", "--grade", "8", "--calendar", cal, "--out", tmp_path / "out").returncode == 0
 
 
 def test_weekday_in_chinese_is_accepted(tmp_path):

@@ -208,7 +208,7 @@ def _semester(cal: dict, grade: int, semester: str) -> tuple[dt.date, dt.date]:
     for s in cal["semesters"]:
         if s["semester"] == semester and grade in s["grades"]:
             return _date(s["start"], "start"), _date(s["end"], "end")
-    raise PlanError(f"the calendar has no {semester} semester for grade {grade}")
+    raise PlanError(f"the calendar has no {semester} semester for grade {grade} — add one under 'semesters:', or plan the other with --semester")
 
 
 def lesson_days(cal: dict, grade: int, semester: str) -> tuple[list[tuple[int, dt.date]], list[Window]]:
@@ -282,7 +282,9 @@ def plan(lib: Library, grade: int, semester: str, cal: dict | None = None) -> Pl
     start, end = _semester(cal, grade, semester)
     lessons = lib.semester_lessons(grade, semester)
     free, exams = slots(cal, grade, semester, wanted=len(lessons))
-    result = Plan(grade, semester, cal.get("name", {}).get("zh", cal.get("_path", "")), start, end, exams=exams)
+    name = cal.get("name")
+    name = name.get("zh", "") if isinstance(name, dict) else str(name or cal.get("_path", ""))
+    result = Plan(grade, semester, name, start, end, exams=exams)
     result.assumptions = [f"{w.name['zh'] if isinstance(w.name, dict) else w.name} {w.start}–{w.end}" for w in exams if w.assumed]
     placed: dict[int, Item] = {}       # slot index → lesson
     taken = set()
