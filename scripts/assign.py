@@ -47,7 +47,8 @@ def main(argv=None) -> int:
         people = training.read_roster(args.roster)
         done = training.read_completions(args.completions, people, lib) if args.completions else None
     except training.RosterError as exc:
-        print(f"error: {exc}\nnothing was written.", file=sys.stderr)
+        first, _, rest = str(exc).partition("\n")
+        print(f"error: {first} (nothing was written)" + (f"\n{rest}" if rest else ""), file=sys.stderr)
         return cli.USAGE_ERROR
     assignments = training.assign(people, lib, args.semester)
     by_unit: dict[str, list] = {}

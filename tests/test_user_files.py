@@ -524,3 +524,28 @@ def test_an_unreadable_roster_is_one_line(tmp_path, monkeypatch):
     monkeypatch.setattr(Path, "read_bytes", lambda self: (_ for _ in ()).throw(PermissionError(13, "Permission denied", str(self))))
     with pytest.raises(cli.UserError, match="roster.csv: cannot be read \\(no permission\\) — copy it somewhere you can read"):
         training.read_roster(roster)
+
+
+@pytest.mark.parametrize("name,payload,words", [
+    ("empty.csv", b"", "the file is empty — put the headers"),
+    ("old.xls", b"\xd0\xcf\x11\xe0" + b"\x00" * 60, "this is an old Excel file (.xls) — open it in Excel and save it as .xlsx"),
+    ("semicolons.csv", "姓名;角色\n张三;班主任\n".encode("utf-8"), None),
+    ("utf16.csv", "姓名,角色\n张三,班主任\n".encode("utf-16"), None),
+])
+def test_roster_files_of_every_kind(tmp_path, name, payload, words):
+    (tmp_path / name).write_bytes(payload)
+    before = snapshot(tmp_path)
+    run = tool("assign.py", "--roster", tmp_path / name, "--semester", "1", "--out", tmp_path / "out")
+    if words is None:
+        assert run.returncode == 0, run.stderr
+        return
+    one_line_error(run, words, "(nothing was written)")
+    assert snapshot(tmp_path) == before
+
+
+def test_out_below_a_file_is_one_line(tmp_path):
+    roster = write_roster(tmp_path, PEOPLE)
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    before = snapshot(tmp_path)
+    one_line_error(tool("assign.py", "--roster", roster, "--semester", "1", "--out", tmp_path / "afile" / "sub"), "afile: is a file, not a folder")
+    assert snapshot(tmp_path) == before

@@ -72,8 +72,11 @@ def place(target: Path, write: Callable[[Path], None], tool: str, *, results_fol
     `target`. `known`: name patterns of files this tool made before it kept a manifest (they
     count as its own). Returns the paths placed."""
     target = Path(target).absolute()
-    if target.exists() and not target.is_dir():
-        raise OutputError(f"{target}: is a file, not a folder — give --out a folder")
+    for folder in (target, *target.parents):
+        if folder.exists():
+            if not folder.is_dir():
+                raise OutputError(f"{folder}: is a file, not a folder — give --out a folder")
+            break
     if results_folder and not force:
         why = _refused_place(target)
         if why:

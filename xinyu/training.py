@@ -27,7 +27,7 @@ class RosterError(ValueError):
     """The roster or completion file has rows that cannot be used; the message lists them."""
 
     def __init__(self, path: Path, problems: list[str]):
-        super().__init__(f"{path}:\n" + "\n".join(problems))
+        super().__init__(f"{path}: {problems[0]}" if len(problems) == 1 else f"{path}: {len(problems)} rows cannot be used:\n" + "\n".join(problems))
         self.path, self.problems = path, problems
 
 
@@ -162,7 +162,7 @@ def _rows(path: Path) -> list[list[str]]:
     else:
         raise RosterError(path, ["the file is neither UTF-8 nor GB18030 text; save it from Excel as CSV (UTF-8)"])
     first = text.lstrip("\ufeff").split("\n", 1)[0]
-    delimiter = "\t" if first.count("\t") > first.count(",") else ","
+    delimiter = max((",", "\t", ";", "，"), key=first.count)     # Excel saves commas; some tools tabs or semicolons
     return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
 
 
@@ -177,7 +177,7 @@ def _role_codes() -> dict[str, str]:
 def read_roster(path: Path) -> list[Person]:
     rows = _rows(Path(path))
     if not rows:
-        raise RosterError(path, ["the file is empty"])
+        raise RosterError(path, ["the file is empty — put the headers 姓名、角色 (and 工号、部门) in the first row and one person per row"])
     head = rows[0]
     missing = [h for h in ("姓名", "角色") if h not in head]
     if missing:
@@ -218,7 +218,7 @@ def read_roster(path: Path) -> list[Person]:
     if problems:
         raise RosterError(path, problems)
     if not people:
-        raise RosterError(path, ["没有任何人员行"])
+        raise RosterError(path, ["没有任何人员行——在表头下面每行写一位教职工"])
     return people
 
 
