@@ -19,7 +19,6 @@ even then only assign.py's own earlier files are replaced. Problems: one line, e
 """
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -32,7 +31,7 @@ from xinyu import cli, content, outputs, training  # noqa: E402
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap = cli.Parser(description=__doc__.split("\n")[0])
     ap.add_argument("--roster", type=Path, required=True)
     ap.add_argument("--semester", type=int, required=True, choices=range(1, 7), help="1–6 in the learning paths")
     ap.add_argument("--completions", type=Path)

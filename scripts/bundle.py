@@ -13,7 +13,6 @@ carry a content policy with the hashes of the site's inline scripts, measured on
 """
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import hashlib
 import os
@@ -131,7 +130,7 @@ def build(stage: Path) -> None:
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap = cli.Parser(description=__doc__.split("\n")[0])
     ap.add_argument("--version", default=None)
     ap.add_argument("--out", type=Path, default=ROOT / "dist")
     ap.add_argument("--force", action="store_true", help="write into a folder that holds other files (they are kept)")

@@ -9,7 +9,6 @@ Exit status: 0 when there are no errors, 1 when there are, 2 when the tree canno
 """
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from xinyu import checks, cli, content  # noqa: E402
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap = cli.Parser(description=__doc__.split("\n")[0])
     ap.add_argument("--root", type=Path, help="check another tree instead of the project")
     ap.add_argument("--warnings-as-errors", action="store_true")
     args = ap.parse_args(argv)

@@ -11,7 +11,6 @@ plan, not its text.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
@@ -29,7 +28,7 @@ STYLE = {"met": "green", "partly": "yellow", "unmet": "red", "context": "dim"}
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap = cli.Parser(description=__doc__.split("\n")[0])
     ap.add_argument("--json", action="store_true", help="print JSON instead of a table")
     ap.add_argument("--check-baseline", action="store_true", help="fail when a requirement met in the baseline is not met now")
     ap.add_argument("--update-baseline", action="store_true", help="record today's met requirements as the baseline")

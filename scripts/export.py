@@ -12,7 +12,6 @@ not make is never overwritten.
 """
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from xinyu import checks, cli, content, data, export, outputs, planner  # noqa: 
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap = cli.Parser(description=__doc__.split("\n")[0])
     ap.add_argument("--lesson", help="a lesson id")
     ap.add_argument("--grade", type=int)
     ap.add_argument("--semester", choices=["autumn", "spring"])
@@ -44,7 +43,7 @@ def main(argv=None) -> int:
                 broken = [p for p in problems if p.path.stem == args.lesson]
                 if broken:
                     raise export.ExportError(f"cannot export {args.lesson}, the checker found:\n" + "\n".join(map(str, broken)))
-                print(f"error: no lesson with id {args.lesson}", file=sys.stderr)
+                print(f"error: no lesson with id {args.lesson} — the id is the file name without .md, e.g. g07-au-hello-junior-high", file=sys.stderr)
                 return 2
             export.check_item(item, problems)
             name, payload = f"{item.id}.docx", export.lesson_docx(item)

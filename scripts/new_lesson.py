@@ -5,7 +5,6 @@
 """
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from xinyu import cli, scaffold  # noqa: E402
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap = cli.Parser(description=__doc__.split("\n")[0])
     ap.add_argument("--grade", type=int, required=True, help="1–12")
     ap.add_argument("--semester", choices=["autumn", "spring"], required=True)
     ap.add_argument("--slug", required=True, help="a few lowercase English words joined by hyphens")

@@ -12,7 +12,6 @@ line, exit status 2.
 """
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from xinyu import cli, content, outputs, planner  # noqa: E402
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap = cli.Parser(description=__doc__.split("\n")[0])
     ap.add_argument("--grade", type=int, required=True, help="1–12")
     ap.add_argument("--semester", choices=["autumn", "spring", "both"], default="both")
     ap.add_argument("--calendar", type=Path, default=planner.DEFAULT_CALENDAR)

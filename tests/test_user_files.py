@@ -549,3 +549,13 @@ def test_out_below_a_file_is_one_line(tmp_path):
     before = snapshot(tmp_path)
     one_line_error(tool("assign.py", "--roster", roster, "--semester", "1", "--out", tmp_path / "afile" / "sub"), "afile: is a file, not a folder")
     assert snapshot(tmp_path) == before
+
+
+@pytest.mark.parametrize("script,args,words", [
+    ("export.py", ["--grade", "7"], "give --lesson ID, or --grade and --semester — run export.py --help"),
+    ("plan.py", ["--grade", "x"], "argument --grade: invalid int value: 'x'"),
+    ("assign.py", ["--semester", "1", "--out", "x"], "the following arguments are required: --roster"),
+    ("export.py", ["--lesson", "g99-nope", "--root", str(ROOT)], "no lesson with id g99-nope — the id is the file name without .md"),
+])
+def test_wrong_arguments_are_one_line(tmp_path, script, args, words):
+    one_line_error(tool(script, *args, cwd=tmp_path), words)

@@ -8,6 +8,7 @@ other operating-system error is said in one line too. A real bug still shows its
 """
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -60,3 +61,10 @@ def existing_file(path: Path | None, what: str) -> Path | None:
             raise UserError(f"{p}: is a folder, not a {what} — give the path of the file itself")
         raise UserError(f"{p}: no such {what} — check the name and the folder")
     return path
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with its complaint on one line (no usage block): `error: … — run with --help`."""
+
+    def error(self, message: str):
+        self.exit(USAGE_ERROR, f"error: {message} — run {self.prog} --help for the options\n")
