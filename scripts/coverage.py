@@ -42,7 +42,8 @@ def main(argv=None) -> int:
         print(json.dumps({"requirements": [r.to_json() for r in results],
                           "grade_semester": coverage.grade_semester_matrix(lib),
                           "grade_topic": coverage.grade_topic_matrix(lib),
-                          "translation": coverage.translation_coverage(lib)}, ensure_ascii=False, indent=2))
+                          "translation": coverage.translation_coverage(lib),
+                          "format2": coverage.format_counts(lib)}, ensure_ascii=False, indent=2))
     else:
         console = Console(width=None if sys.stdout.isatty() else 140)
         table = Table(title="心育资源库 coverage of the district plan", show_lines=False)
@@ -55,6 +56,8 @@ def main(argv=None) -> int:
             table.add_row(r.id, r.clause, f"[{STYLE[r.status]}]{r.status}[/]", figures, "; ".join(short) or f"{len(r.items)} item(s)")
         console.print(table)
         counts = {s: sum(r.status == s for r in results) for s in STYLE}
+        fc = coverage.format_counts(lib)
+        console.print(f"lessons in format 2: {fc['format2']} of {fc['total']}")
         console.print(f"met {counts['met']} · partly {counts['partly']} · unmet {counts['unmet']} · context {counts['context']}"
                       "   (* target is the project's reading of the plan, set in data/config.yml)")
     if args.update_baseline:

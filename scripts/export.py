@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Export lessons to Word (教案) and semester packs (zip), for teachers who work in Word or WPS.
 
-    python scripts/export.py --lesson g07-au-hello-junior-high          # one lesson → .docx
+    python scripts/export.py --lesson g07-au-hello-junior-high          # one lesson → .docx 教案, 学习单, 课件
     python scripts/export.py --grade 7 --semester autumn                 # the semester pack → .zip
     python scripts/export.py --grade 7 --semester autumn --out ~/教案
 
@@ -46,7 +46,11 @@ def main(argv=None) -> int:
                 print(f"error: no lesson with id {args.lesson} — the id is the file name without .md, e.g. g07-au-hello-junior-high", file=sys.stderr)
                 return 2
             export.check_item(item, problems)
-            name, payload = f"{item.id}.docx", export.lesson_docx(item)
+            files = export.lesson_files(item)
+            names = {export.lesson_docx_uri(item): f"{item.id}.docx", export.slides_uri(item): f"{item.id}-课件.pptx"}
+            names.update({export.worksheet_docx_uri(item, n): f"{item.id}-学习单{n}.docx" for n in range(1, len(item.worksheets) + 1)})
+            payloads = {names[uri]: payload for uri, payload in files.items()}
+            name = names[export.lesson_docx_uri(item)]
         else:
             if args.grade not in data.vocabularies()["grades"]:
                 print(f"error: unknown grade {args.grade}; grades are 1–12", file=sys.stderr)
@@ -55,14 +59,19 @@ def main(argv=None) -> int:
             for item in lessons:
                 export.check_item(item, problems)
             name = Path(export.pack_uri(args.grade, args.semester)).name
-            payload = export.semester_pack(lib, args.grade, args.semester)
+            payloads = {name: export.semester_pack(lib, args.grade, args.semester)}
     except export.ExportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except planner.PlanError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    outputs.place(args.out, lambda stage: (stage / name).write_bytes(payload), "export.py", results_folder=False)
+
+    def write(stage: Path) -> None:
+        for file_name, payload in payloads.items():
+            (stage / file_name).write_bytes(payload)
+
+    outputs.place(args.out, write, "export.py", results_folder=False)
     print(args.out / name)
     return 0
 

@@ -170,3 +170,32 @@ def test_a_lesson_prints_as_a_clean_a4_jiaoan(server, page, tmp_path):
         assert fold(step.name) in text
     for chrome in ("按主题浏览", "学期计划", "搜索"):           # navigation, search box
         assert chrome not in text, chrome
+
+
+def test_one_worksheet_prints_alone_on_one_a4_page(server, page, tmp_path):
+    """“打印这张学习单” prints that card alone: one A4 page with its title and prompts."""
+    lesson = LIB.get("g08-au-anger-pause")
+    page.goto(server + url_of(lesson.src_uri))
+    cards = page.locator("section.xy-ws")
+    assert cards.count() == len(lesson.worksheets) >= 2
+    # The button's handler adds the print classes and calls window.print(); headless Chromium
+    # has no print dialog, so print() is replaced and the PDF made with the classes in place.
+    page.evaluate("window.print = () => { window.__printed = true; }")
+    page.locator("#worksheet-2 .xy-ws-print").click()
+    assert page.evaluate("window.__printed === true")
+    assert page.evaluate("document.documentElement.classList.contains('xy-print-one')")
+    pdf = tmp_path / "worksheet.pdf"
+    page.pdf(path=str(pdf), format="A4", print_background=True)
+    reader = PdfReader(str(pdf))
+    assert len(reader.pages) == 1
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", reader.pages[0].extract_text()))
+    fold = lambda s: re.sub(r"\s+", "", unicodedata.normalize("NFKC", s))
+    ws = lesson.worksheets[1]
+    assert fold(ws.title) in text
+    for item in ws.items:
+        assert fold(item.prompt or item.text)[:12] in text
+    for other in (lesson.worksheets[0].title, "教学过程", "安全提示"):
+        assert fold(other) not in text, other
+    # After printing, the page is whole again; printed in full, every card starts its own page.
+    page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    assert not page.evaluate("document.documentElement.classList.contains('xy-print-one')")

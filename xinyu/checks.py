@@ -17,6 +17,8 @@ from . import data
 from .content import Item, Library, Problem, load
 from .model import TIMED_SECTION, required_sections
 from .paths import DATA, DOCS, ROOT
+from . import drawing
+from . import worksheet as ws_mod
 from .userfiles import UserError, read_text
 
 LINK = re.compile(r"(?<!!)\[([^\]]*)\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
@@ -94,7 +96,7 @@ def rule_sections(item: Item, ctx) -> list[Problem]:
         out.append(_problem(item, first_bad.line, f"section '## {first_bad.title}' is out of order",
                             f"put the sections in this order: {' / '.join(required)}", "sections"))
     for s in item.doc.sections:
-        if s.title in required and s.title != "教学目标" and len(re.sub(r"\s", "", s.text)) < 15:
+        if s.title in required and s.title not in ("教学目标", "活动目标") and len(re.sub(r"\s", "", s.text)) < 15:
             out.append(_problem(item, s.line, f"section '## {s.title}' is empty or too short to use", "write it out in full", "sections"))
     return out
 
@@ -117,7 +119,7 @@ def rule_timing(item: Item, ctx) -> list[Problem]:
         else:
             total += step.minutes
     want = item.total_minutes
-    field = {"lesson": "duration", "parent": "session_minutes", "training": "hours × 60"}[item.kind]
+    field = {"lesson": "duration", "classmeeting": "duration", "parent": "session_minutes", "training": "hours × 60"}[item.kind]
     if not out and total != want:
         out.append(_problem(item, section.line, f"the steps add up to {total} minutes but {field} is {want}",
                             "change the step minutes so that they add up exactly", "timing"))
@@ -149,6 +151,22 @@ def rule_lesson_parts(item: Item, ctx) -> list[Problem]:
             for label in labels:
                 if s.find(rf"\*\*{label}\*\*") is None:
                     out.append(_problem(item, s.line, f"'## {title}' has no **{label}**", f"add a paragraph starting with **{label}**：", "lesson-parts"))
+    return out
+
+
+def rule_classmeeting_parts(item: Item, ctx) -> list[Problem]:
+    """A 班会微课: the 班主任's words and what students do in every step."""
+    if item.kind != "classmeeting":
+        return []
+    out = []
+    process = item.doc.section("活动过程")
+    for step in process.children if process else []:
+        if not any(re.match(r"^\s*>\s*\**引导语", t) for _, t in step.lines):
+            out.append(_problem(item, step.line, f"step '{step.name}' has no words for the 班主任",
+                                "add what the 班主任 says as '> 引导语：“……”'", "classmeeting-parts"))
+        if step.find(r"\*\*学生活动\*\*") is None:
+            out.append(_problem(item, step.line, f"step '{step.name}' has no **学生活动**",
+                                "add **学生活动**： and what students do", "classmeeting-parts"))
     return out
 
 
@@ -212,7 +230,7 @@ def rule_links(item: Item, ctx) -> list[Problem]:
 
 def rule_no_external(item: Item, ctx) -> list[Problem]:
     out = []
-    for n, t in _text_lines(item):
+    for n, t in item.doc.body_lines():
         for m in EXTERNAL.finditer(t):
             out.append(_problem(item, n, f"web address or e-mail '{m.group(0)}' in the text",
                                 "remove it: the site works offline and contacts live only in data/contacts.yml", "no-external"))
@@ -222,7 +240,7 @@ def rule_no_external(item: Item, ctx) -> list[Problem]:
 def rule_help_link(item: Item, ctx) -> list[Problem]:
     if item.meta.sensitivity == "standard":
         return []
-    where = {"lesson": "安全提示", "parent": "需要帮助时"}.get(item.kind)
+    where = {"lesson": "安全提示", "classmeeting": "安全提示", "parent": "需要帮助时"}.get(item.kind)
     section = item.doc.section(where) if where else None
     text = section.text if section else item.doc.body
     if not re.search(rf"\]\((\.\./)*{re.escape(HELP_PAGE)}(#[^)]*)?\)", text):
@@ -234,7 +252,7 @@ def rule_help_link(item: Item, ctx) -> list[Problem]:
 
 
 def rule_life_sensitivity(item: Item, ctx) -> list[Problem]:
-    if item.kind == "lesson" and "life" in item.meta.topics and item.meta.sensitivity != "high":
+    if item.kind in ("lesson", "classmeeting") and "life" in item.meta.topics and item.meta.sensitivity != "high":
         return [_problem(item, item.doc.line_of("sensitivity"), "a 生命教育 lesson must be marked sensitivity: high",
                          "set sensitivity: high (it adds the help link rule and a notice for teachers)", "sensitivity")]
     return []
@@ -274,9 +292,9 @@ def safety_problems(path: Path, lines, student_facing: bool, make) -> list[Probl
 
 
 def rule_safety(item: Item, ctx) -> list[Problem]:
-    student_facing = item.kind in ("lesson", "parent")
+    student_facing = item.kind in ("lesson", "classmeeting", "parent")
     make = lambda n, msg, fix, rule: _problem(item, n, msg, fix, rule)
-    return safety_problems(item.path, _text_lines(item), student_facing, make)
+    return safety_problems(item.path, item.doc.body_lines(), student_facing, make)
 
 
 PLACEHOLDER = re.compile(r"(^|[：:])\s*(……|\.\.\.)\s*$|\bTODO\b|\bTBD\b|\blorem\b|（课题）|活动名称", re.I)
@@ -337,9 +355,256 @@ def rule_translation(item: Item, ctx) -> list[Problem]:
     return out
 
 
-ITEM_RULES = [rule_placeholders, rule_location, rule_duration, rule_sections, rule_timing, rule_lesson_parts, rule_parent_parts,
+# --------------------------------------------------------------------------- 教案格式 2
+
+ROLE_PLAY = re.compile(r"角色扮演|情景剧|心理剧|空椅子")
+ROLE_PLAY_METHODS = {"角色扮演", "心理情景剧"}
+LABEL_LINE = re.compile(r"^\s*\*\*[^*]+\*\*[：:]")
+TASK = re.compile(r"^\s*\d+[.、．]\s*\S")
+PROMPT = re.compile(r"^\s*>\s*\**引导语")
+SENTENCE_END = re.compile(r"[。！？!?]+")
+MAX_TASKS = 3
+CORE_SPARE_MINUTES = 5
+
+
+def student_tasks(step) -> tuple[int | None, list[int]]:
+    """(line of **学生活动**, lines of its numbered tasks). A task is one numbered item under
+    **学生活动**: a thing every student spends their own time doing (see docs/contribute.md)."""
+    start = step.find(r"\*\*学生活动\*\*")
+    if start is None:
+        return None, []
+    tasks = []
+    for n, t in step.lines:
+        if n <= start:
+            continue
+        if LABEL_LINE.match(t) or t.lstrip().startswith("#"):
+            break
+        if TASK.match(t):
+            tasks.append(n)
+    return start, tasks
+
+
+def _band_label(grade: int) -> str:
+    return data.label("stages", data.stage_of_grade(grade))
+
+
+def rule_worksheets(item: Item, ctx) -> list[Problem]:
+    """Worksheet blocks parse, sit in 教学准备, fit one A4 page; materials name real worksheets."""
+    if item.kind != "lesson":
+        return []
+    out = []
+    prep = item.doc.section("教学准备")
+    prep_lines = {n for n, _ in prep.lines} if prep else set()
+    titles: dict[str, int] = {}
+    for b in item.worksheet_blocks:
+        if b.error:
+            line, msg, fix = b.error
+            out.append(_problem(item, line, msg, fix, "worksheet"))
+            continue
+        w = b.worksheet
+        if b.line not in prep_lines:
+            out.append(_problem(item, b.line, f"worksheet '{w.title}' is outside '## 教学准备'",
+                                "move the ```worksheet block into 教学准备", "worksheet"))
+        if w.title in titles:
+            out.append(_problem(item, b.line, f"two worksheets are called '{w.title}' (also line {titles[w.title]})",
+                                "give each worksheet its own title", "worksheet"))
+        titles.setdefault(w.title, b.line)
+        h = ws_mod.height(w, item.meta.grade)
+        if h > ws_mod.LAYOUT["usable_height"]:
+            out.append(_problem(item, b.line, f"worksheet '{w.title}' is about {h:g} cm tall and will not fit one A4 page "
+                                f"({ws_mod.LAYOUT['usable_height']:g} cm)", "cut items, writing lines or box height", "worksheet"))
+        for text in ws_mod.texts(w):
+            for msg in ws_mod.ruby_problems(text):
+                out.append(_problem(item, b.line, f"worksheet '{w.title}': {msg}", "fix the braces of the 拼音 mark", "worksheet"))
+        for it in w.items:
+            if it.drawing:
+                for msg in drawing.problems(drawing.folder(ctx["root"]) / it.drawing):
+                    out.append(_problem(item, b.line, f"worksheet '{w.title}': {msg}",
+                                        f"add a simple line drawing as {drawing.FOLDER}/{it.drawing} (see the contributor page)", "drawing"))
+        if item.format == 2 and item.meta.grade in ws_mod.YOUNG_GRADES:
+            for index, msg, fix in ws_mod.young_problems(w):
+                out.append(_problem(item, b.line, f"worksheet '{w.title}': {msg}", fix, "worksheet"))
+    if item.format == 2 and not any(b.error for b in item.worksheet_blocks):   # a broken block has no title yet
+        for material in item.meta.materials:
+            for title in ws_mod.MATERIAL.findall(material):
+                if title not in titles:
+                    out.append(_problem(item, item.doc.line_of("materials"), f"materials name 学习单《{title}》 but there is no worksheet block with that title",
+                                        f"add a ```worksheet block with title: {title} to 教学准备, or correct the name", "worksheet"))
+    return out
+
+
+IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)\)")
+
+
+def rule_images(item: Item, ctx) -> list[Problem]:
+    """Pictures in a page are the library's own line drawings (lessons/drawings/*.svg), with a
+    description for screen readers."""
+    out = []
+    base = posixpath.dirname(item.src_uri)
+    for n, t in _text_lines(item):
+        for m in IMAGE.finditer(t):
+            alt, target = m.group(1).strip(), m.group(2)
+            resolved = posixpath.normpath(posixpath.join(base, target))
+            if not alt:
+                out.append(_problem(item, n, f"picture '{target}' has no description", "write what it shows between the brackets: ![一只毛毛虫](…)", "drawing"))
+            if posixpath.dirname(resolved) != drawing.FOLDER or not resolved.endswith(".svg"):
+                out.append(_problem(item, n, f"picture '{target}' is not one of the library's drawings",
+                                    f"put a line drawing in {drawing.FOLDER}/ and link it, e.g. ../drawings/name.svg", "drawing"))
+                continue
+            for msg in drawing.problems(ctx["root"] / resolved):
+                out.append(_problem(item, n, msg, f"add or fix {resolved} (a simple line drawing, see the contributor page)", "drawing"))
+    return out
+
+
+def check_drawings(root: Path) -> list[Problem]:
+    """Every file in lessons/drawings/ is a safe, self-contained SVG."""
+    out = []
+    folder = drawing.folder(root)
+    if folder.is_dir():
+        for path in sorted(folder.iterdir()):
+            if path.suffix.lower() != ".svg":
+                out.append(Problem(path, 1, f"{path.name} is not an SVG drawing", "drawings are .svg files; remove it or convert it", rule="drawing"))
+                continue
+            for msg in drawing.problems(path):
+                out.append(Problem(path, 1, msg, "keep drawings to lines and shapes (no text, scripts or images)", rule="drawing"))
+    return out
+
+
+def rule_format2_sections(item: Item, ctx) -> list[Problem]:
+    """学情分析, 设计依据, 学习评价 say what a 教研 reads them for."""
+    if item.kind != "lesson" or item.format != 2:
+        return []
+    out = []
+    s = item.doc.section("学情分析")
+    if s:
+        sentences = [x for x in SENTENCE_END.split(re.sub(r"\s", "", s.text)) if len(x) >= 4]
+        if not 3 <= len(sentences) <= 6:
+            out.append(_problem(item, s.line, f"'## 学情分析' has {len(sentences)} sentence(s)",
+                                "write 3–6 sentences on what students of this grade bring to this topic", "format-2"))
+    s = item.doc.section("设计依据")
+    if s:
+        for label in ("纲要依据", "设计思路"):
+            if s.find(rf"\*\*{label}\*\*") is None:
+                out.append(_problem(item, s.line, f"'## 设计依据' has no **{label}**", f"add a paragraph starting with **{label}**：", "format-2"))
+        n = s.find(r"\*\*纲要依据\*\*")
+        if n is not None:
+            text = next(t for k, t in s.lines if k == n)
+            band = _band_label(item.meta.grade)
+            if band not in text:
+                out.append(_problem(item, n, f"**纲要依据** does not name the band of grade {item.meta.grade} ({band})",
+                                    f"name the 纲要 goal for {band} that this lesson serves", "format-2"))
+    s = item.doc.section("学习评价")
+    if s:
+        start = s.find(r"\*\*评价要点\*\*")
+        if start is None:
+            out.append(_problem(item, s.line, "'## 学习评价' has no **评价要点**", "add **评价要点**： and 2–4 numbered observable signs", "format-2"))
+        else:
+            signs = [n for n, t in s.lines if n > start and TASK.match(t)]
+            stop = s.find(r"\*\*出门条\*\*")
+            if stop is not None:
+                signs = [n for n in signs if n < stop]
+            if not 2 <= len(signs) <= 4:
+                out.append(_problem(item, start, f"**评价要点** lists {len(signs)} sign(s)",
+                                    "list 2–4 numbered signs the teacher can see or hear when the aim is reached", "format-2"))
+        if s.find(r"\*\*出门条\*\*") is None:
+            out.append(_problem(item, s.line, "'## 学习评价' has no **出门条**", "add **出门条**： a one- or two-minute exit task", "format-2"))
+    return out
+
+
+def rule_format2_steps(item: Item, ctx) -> list[Problem]:
+    """核心/可选 on each step; 核心 steps leave 5 minutes; teacher's words and ≤ 3 tasks per step."""
+    if item.kind != "lesson" or item.format != 2:
+        return []
+    process = item.doc.section("教学过程")
+    if process is None or not process.children:
+        return []
+    out = []
+    core = 0
+    for step in process.children:
+        if step.minutes is None:
+            continue      # reported by rule_timing
+        if step.role is None:
+            out.append(_problem(item, step.line, f"step '{step.name}' does not say 核心 or 可选",
+                                f"end the heading with （{step.minutes}分钟，核心） or （{step.minutes}分钟，可选）", "format-2"))
+        elif step.role == "核心":
+            core += step.minutes
+        if not any(PROMPT.match(t) for _, t in step.lines):
+            out.append(_problem(item, step.line, f"step '{step.name}' has no teacher's words",
+                                "add the teacher's words for this step as '> 引导语：“……”'", "format-2"))
+        start, tasks = student_tasks(step)
+        if start is not None and not tasks:
+            out.append(_problem(item, start, f"step '{step.name}': **学生活动** is not a numbered list of tasks",
+                                "write each student task as a numbered item (1. 2. 3.), one task per item", "format-2"))
+        if len(tasks) > MAX_TASKS:
+            out.append(_problem(item, tasks[MAX_TASKS], f"step '{step.name}' chains {len(tasks)} student tasks",
+                                f"keep at most {MAX_TASKS} tasks in a step: split the step or cut a task", "format-2"))
+        if len(tasks) > 2 and step.find(r"\*\*时间不够时\*\*") is None:
+            out.append(_problem(item, step.line, f"step '{step.name}' has {len(tasks)} tasks but does not say what to drop",
+                                "add **时间不够时**： which task to drop or shorten when time runs short", "format-2"))
+    limit = item.meta.duration - CORE_SPARE_MINUTES
+    if core > limit:
+        out.append(_problem(item, process.line, f"the 核心 steps take {core} minutes; they must leave {CORE_SPARE_MINUTES} of the {item.meta.duration}",
+                            f"mark steps as 可选 or shorten 核心 steps to {limit} minutes or less", "format-2"))
+    return out
+
+
+def _step_out_paragraphs(step) -> list[tuple[int, bool]]:
+    """(line, has the teacher's words) of each **去角色** paragraph of a step."""
+    out = []
+    lines = step.lines
+    for i, (n, t) in enumerate(lines):
+        if re.match(r"^\s*\*\*去角色\*\*", t):
+            following = [x for _, x in lines[i:i + 4]]
+            out.append((n, any("“" in x or PROMPT.match(x) for x in following)))
+    return out
+
+
+def rule_step_out_of_role(item: Item, ctx) -> list[Problem]:
+    """Every role-play, 情景剧, 心理剧 or 空椅子 ends with a **去角色** paragraph with the teacher's
+    words, in the same step or the next; a lesson whose methods name role-play has at least one.
+    Format-2 lessons and every 班会微课."""
+    if not ((item.kind == "lesson" and item.format == 2) or item.kind == "classmeeting"):
+        return []
+    process = item.doc.section(TIMED_SECTION[item.kind])
+    if process is None or not process.children:
+        return []
+    out = []
+    steps = process.children
+    outs = [_step_out_paragraphs(s) for s in steps]
+    for line, words in (x for o in outs for x in o):
+        if not words:
+            out.append(_problem(item, line, "**去角色** does not give the teacher's words",
+                                "write what the teacher says, e.g. “请说：我不是……，我是……”", "step-out-of-role"))
+    for i, step in enumerate(steps):
+        mention = next((n for n, t in step.lines if ROLE_PLAY.search(t) and not re.match(r"^\s*\*\*去角色", t)), None)
+        if mention is not None and not outs[i] and not (i + 1 < len(steps) and outs[i + 1]):
+            out.append(_problem(item, mention, f"step '{step.name}' has a role-play but nobody steps out of role",
+                                "after it add **去角色**： students say their own name and one thing about themselves, with the teacher's words",
+                                "step-out-of-role"))
+    if set(getattr(item.meta, "methods", [])) & ROLE_PLAY_METHODS and not any(outs):
+        out.append(_problem(item, item.doc.line_of("methods"), "methods include role-play but nobody steps out of role",
+                            "after the role-play add **去角色**： students say their own name and one thing about themselves, with the teacher's words",
+                            "step-out-of-role"))
+    return out
+
+
+def rule_revisits(item: Item, ctx) -> list[Problem]:
+    """`revisits` names an earlier lesson, and 设计依据 (or the body) says it builds on it."""
+    out = []
+    for rid in getattr(item.meta, "revisits", []):
+        other = ctx["lib"].get(rid)
+        if other is None or other.kind != "lesson":
+            out.append(_problem(item, item.doc.line_of("revisits"), f"revisits '{rid}', which is not a lesson", "correct the id", "activity-reuse"))
+        elif not re.search(r"承接|基础上|在.{0,12}(学过|做过|玩过)|回顾|再访|升级", item.doc.body):
+            out.append(_problem(item, item.doc.line_of("revisits"), f"revisits {rid} but the text does not say how it builds on it",
+                                "say in 设计依据 what this lesson takes from the earlier one and what is new (e.g. 本课承接……，新在……)", "activity-reuse"))
+    return out
+
+
+ITEM_RULES = [rule_placeholders, rule_location, rule_duration, rule_sections, rule_timing, rule_lesson_parts, rule_classmeeting_parts,
+              rule_parent_parts,
               rule_training_parts, rule_links, rule_no_external, rule_help_link, rule_life_sensitivity, rule_safety,
-              rule_translation]
+              rule_translation, rule_revisits, rule_worksheets, rule_images, rule_format2_sections, rule_format2_steps, rule_step_out_of_role]
 
 
 # --------------------------------------------------------------------------- library-wide rules
@@ -376,7 +641,7 @@ def _normalised(item: Item) -> tuple[str, list[int]]:
 def rule_near_duplicates(lib: Library, ctx) -> list[Problem]:
     cfg = data.config()["near_duplicate"]
     k = cfg["shared_run_chars"]
-    items = lib.of("lesson") + lib.of("parent")
+    items = lib.of("lesson") + lib.of("classmeeting") + lib.of("parent")
     texts = {i.id: _normalised(i) for i in items}
     # A shared run of k characters always contains a whole (k/2)-character block of the earlier
     # text that starts at a multiple of k/2. So the earlier texts are indexed by those blocks
@@ -449,7 +714,85 @@ def rule_activity_reuse(lib: Library, ctx) -> list[Problem]:
     return out
 
 
-LIBRARY_RULES = [rule_unique_ids, rule_near_duplicates, rule_activity_reuse]
+def rule_characters(lib: Library, ctx) -> list[Problem]:
+    """Fictional names (front matter `characters`): each is used in the text, and no name is
+    used in more than `character_name_max` lessons and 班会微课 of the library."""
+    limit = data.config()["character_name_max"]
+    items = lib.lessons + lib.classmeetings
+    out = []
+    users: dict[str, list[Item]] = defaultdict(list)
+    for item in items:
+        names = getattr(item.meta, "characters", None) or []
+        body = item.doc.body
+        for name in names:
+            if name not in body:
+                out.append(_problem(item, item.doc.line_of("characters"), f"characters lists '{name}', who is not in the text",
+                                    "remove the name from characters, or correct its spelling", "characters"))
+            users[name].append(item)
+    for name, its in users.items():
+        if len(its) > limit:
+            for item in its[limit:]:
+                others = ", ".join(i.id for i in its[:limit])
+                out.append(_problem(item, item.doc.line_of("characters"), f"the name '{name}' is already used in {limit} lessons ({others})",
+                                    f"give this character another name: a fictional name appears in at most {limit} lessons", "characters"))
+    return out
+
+
+def _dice(a: str, b: str) -> float:
+    pairs = lambda t: {t[i:i + 2] for i in range(len(t) - 1)}
+    x, y = pairs(re.sub(r"[\W\d_a-zA-Z]+", "", a)), pairs(re.sub(r"[\W\d_a-zA-Z]+", "", b))
+    return 2 * len(x & y) / (len(x) + len(y)) if x and y else 0.0
+
+
+def _signature_steps(item: Item):
+    """(role, step) of a lesson's opener (first step) and main activity (longest step)."""
+    steps = [s for s in item.steps if s.minutes is not None]
+    if not steps:
+        return []
+    return [("opener", steps[0]), ("main activity", max(steps, key=lambda s: s.minutes))]
+
+
+def rule_activity_across_grades(lib: Library, ctx) -> list[Problem]:
+    """A student meets an opener or main activity in one grade only. Two ways to find a repeat:
+    a phrase of a signature activity (data/activities.yml) in another grade's opener or main
+    step, and activity names of two grades that share most of their character pairs
+    (config activity_name_similarity). A lesson that lists the earlier lesson in `revisits`
+    (and says in 设计依据 what is new) may build on it."""
+    threshold = data.config()["activity_name_similarity"]
+    lessons = lib.lessons
+    by_id = {i.id: i for i in lessons}
+    out = []
+    for entry in data.activities():
+        owner = by_id.get(entry["owner"])
+        if owner is None and lib.root is not None:
+            continue        # another tree (a test fixture): the registry describes the project
+        if owner is None:
+            out.append(Problem(DATA / "activities.yml", 1, f"signature activity '{entry['name']}' names owner '{entry['owner']}', which is not a lesson",
+                               "correct the owner id", "error", "activity-reuse"))
+            continue
+        for item in lessons:
+            if item.meta.grade == owner.meta.grade or owner.id in item.meta.revisits:
+                continue
+            for role, step in _signature_steps(item):
+                hit = next(((n, p) for n, t in step.lines for p in entry["match"] if p in t), None)
+                if hit:
+                    out.append(_problem(item, hit[0], f"{role} uses '{hit[1]}': {entry['name']} belongs to grade {owner.meta.grade} ({owner.id})",
+                                        f"give this grade its own activity, or add revisits: [{owner.id}] and say in 设计依据 what is new", "activity-reuse"))
+                    break
+    seen: list[tuple[Item, str, object]] = []
+    for item in lessons:
+        for role, step in _signature_steps(item):
+            for other, other_role, other_step in seen:
+                if other.meta.grade == item.meta.grade or other.id in item.meta.revisits or item.id in other.meta.revisits:
+                    continue
+                if _dice(step.activity, other_step.activity) >= threshold:
+                    out.append(_problem(item, step.line, f"{role} '{step.activity}' repeats grade {other.meta.grade}'s '{other_step.activity}' ({other.id})",
+                                        f"give this grade its own activity, or add revisits: [{other.id}] and say in 设计依据 what is new", "activity-reuse"))
+            seen.append((item, role, step))
+    return out
+
+
+LIBRARY_RULES = [rule_unique_ids, rule_near_duplicates, rule_activity_reuse, rule_characters, rule_activity_across_grades]
 
 
 RAW_HTML = re.compile(r"<\s*/?\s*[A-Za-z!]")
@@ -524,7 +867,7 @@ def check(lib: Library | None = None, root: Path | None = None, docs: Path | Non
     root = root or (lib.root if lib is not None else None) or ROOT
     lib = lib or load(None if root == ROOT else root)
     docs = docs or (DOCS if root == ROOT else root / "docs")
-    ctx = {"root": root, "pages": _generated_pages(lib) | _docs_pages(docs)}
+    ctx = {"root": root, "lib": lib, "pages": _generated_pages(lib) | _docs_pages(docs)}
     problems = list(lib.problems)
     for item in lib.items:
         for rule in ITEM_RULES:
@@ -536,4 +879,5 @@ def check(lib: Library | None = None, root: Path | None = None, docs: Path | Non
         problems.extend(check_contacts())
         problems.extend(check_paths(lib))
     problems.extend(check_docs(docs))
+    problems.extend(check_drawings(root))
     return sorted(problems, key=lambda p: (p.level != "error", str(p.path), p.line))

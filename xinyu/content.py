@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
@@ -11,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 from .document import ContentError, Document, Section, read
 from .model import SCHEMAS, TIMED_SECTION
 from .paths import CONTENT_DIRS, ROOT
+from .worksheet import Block, Worksheet, blocks
 
 
 @dataclass
@@ -49,7 +51,7 @@ class Item:
     @property
     def src_uri(self) -> str:
         """Where the page sits in the site's docs space (zh); the English page adds en/."""
-        if self.kind == "lesson":
+        if self.kind in ("lesson", "classmeeting"):
             return f"lessons/grade-{self.meta.grade:02d}/{self.id}.md"
         if self.kind == "overview":
             return f"lessons/grade-{self.meta.grade:02d}/semester-{self.meta.semester}.md"
@@ -64,11 +66,24 @@ class Item:
 
     @property
     def total_minutes(self) -> int:
-        if self.kind == "lesson":
+        if self.kind in ("lesson", "classmeeting"):
             return self.meta.duration
         if self.kind == "parent":
             return self.meta.session_minutes
         return round(self.meta.hours * 60)
+
+    @cached_property
+    def worksheet_blocks(self) -> list[Block]:
+        """The ```worksheet blocks of a lesson (教案格式 2), parsed, with their file lines."""
+        return blocks(self.doc.body_lines()) if self.kind == "lesson" else []
+
+    @property
+    def worksheets(self) -> list[Worksheet]:
+        return [b.worksheet for b in self.worksheet_blocks if b.worksheet is not None]
+
+    @property
+    def format(self) -> int:
+        return getattr(self.meta, "format", 1)
 
     @property
     def translation(self) -> Path | None:
@@ -90,6 +105,13 @@ class Library:
     @property
     def lessons(self) -> list[Item]:
         return sorted(self.of("lesson"), key=lambda i: (i.meta.grade, i.meta.semester != "autumn", min(i.meta.weeks), i.id))
+
+    @property
+    def classmeetings(self) -> list[Item]:
+        return sorted(self.of("classmeeting"), key=lambda i: (i.meta.grade, i.meta.semester != "autumn", min(i.meta.weeks), i.id))
+
+    def semester_classmeetings(self, grade: int, semester: str) -> list[Item]:
+        return [i for i in self.classmeetings if i.meta.grade == grade and i.meta.semester == semester]
 
     @property
     def parents(self) -> list[Item]:
@@ -142,6 +164,9 @@ def load_item(kind: str, path: Path) -> tuple[Item | None, list[Problem]]:
     return Item(kind, doc, meta), []
 
 
+CLASS_MEETING_FILE = re.compile(r"^b\d\d-")     # lessons/grade-NN/bNN-…: a 班会微课
+
+
 def content_files(root: Path | None = None) -> list[tuple[str, Path]]:
     dirs = {k: (root / v.name if root else v) for k, v in CONTENT_DIRS.items()}
     found = []
@@ -150,7 +175,13 @@ def content_files(root: Path | None = None) -> list[tuple[str, Path]]:
             for path in sorted(folder.rglob("*.md")):
                 if path.name.endswith(".en.md") or path.name.lower() == "readme.md":
                     continue
-                found.append(("overview" if kind == "lesson" and path.name.startswith("semester-") else kind, path))
+                if kind == "lesson" and path.name.startswith("semester-"):
+                    kind_of = "overview"
+                elif kind == "lesson" and CLASS_MEETING_FILE.match(path.name):
+                    kind_of = "classmeeting"
+                else:
+                    kind_of = kind
+                found.append((kind_of, path))
     return found
 
 

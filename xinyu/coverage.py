@@ -154,7 +154,9 @@ def rule_exam_windows(rule: dict, lib: Library, ctx) -> list[Cell]:
                 sem, lo, hi = "spring", 1, cov["exam_after_weeks"]
             else:
                 continue    # after the spring final comes the summer break
-            chosen = [l for l in lib.semester_lessons(g, sem) if l.meta.moment == moment and lo <= min(l.meta.weeks) <= hi]
+            # A 班会微课 led by the 班主任 serves an exam window as well as a full lesson (plan 一(三)1).
+            pool = lib.semester_lessons(g, sem) + lib.semester_classmeetings(g, sem)
+            chosen = [l for l in pool if l.meta.moment == moment and lo <= min(l.meta.weeks) <= hi]
             zh, en = WINDOW_LABEL[name]
             when = {"zh": f"{data.label('semesters', s, 'zh')}{zh}{'前' if moment == 'exam-before' else '后'}",
                     "en": f"{'before' if moment == 'exam-before' else 'after'} the {s} {en}"}
@@ -312,6 +314,32 @@ def grade_topic_matrix(lib: Library) -> list[dict]:
     topics = list(data.vocabularies()["topics"])
     return [{"grade": g, **{t: sum(1 for l in lib.lessons if l.meta.grade == g and t in l.meta.topics) for t in topics}}
             for g in data.vocabularies()["grades"]]
+
+
+EXAM_MOMENTS = ("exam-before", "exam-after")
+
+
+def exam_balance(lib: Library) -> list[dict]:
+    """Per grade: full lessons tied to an exam in the year, against the limit in config.yml
+    (the rest of the 纲要 needs the psychology lessons; 班会微课 carry the other exam windows)."""
+    limits = data.config()["coverage"].get("exam_lessons_max", {})
+    rows = []
+    for g in data.vocabularies()["grades"]:
+        lessons = [l for l in lib.lessons if l.meta.grade == g and l.meta.moment in EXAM_MOMENTS]
+        meetings = [m for m in lib.classmeetings if m.meta.grade == g and m.meta.moment in EXAM_MOMENTS]
+        limit = limits.get(g)
+        rows.append({"grade": g, "lessons": len(lessons), "classmeetings": len(meetings), "max": limit,
+                     "ok": limit is None or len(lessons) <= limit})
+    return rows
+
+
+def format_counts(lib: Library) -> dict:
+    """How many lessons are in 教案格式 2, overall and per grade (the conversion in progress)."""
+    per = {g: {"total": 0, "format2": 0} for g in data.vocabularies()["grades"]}
+    for l in lib.lessons:
+        per[l.meta.grade]["total"] += 1
+        per[l.meta.grade]["format2"] += int(l.format == 2)
+    return {"total": len(lib.lessons), "format2": sum(1 for l in lib.lessons if l.format == 2), "grades": per}
 
 
 def translation_coverage(lib: Library, docs: Path | None = None) -> list[dict]:

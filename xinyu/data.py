@@ -61,6 +61,11 @@ def contacts() -> list[dict]:
 
 
 @cached
+def activities() -> list[dict]:
+    return load_yaml("activities.yml") or []
+
+
+@cached
 def safety() -> dict:
     return load_yaml("safety.yml")
 

@@ -17,11 +17,14 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from docx.enum.table import WD_ROW_HEIGHT_RULE
+
 from . import data
+from . import worksheet as ws_mod
 from .content import Item, Library
 
 BODY_FONT, HEAD_FONT, LATIN_FONT = "宋体", "黑体", "Times New Roman"
-NUMERALS = "一二三四五六七八九十"
+NUMERALS = [n + "" for n in "一二三四五六七八九十"] + ["十" + n for n in "一二三四五六七八九"]
 ZIP_TIME = (2025, 9, 1, 0, 0, 0)        # fixed, so that the same content gives the same archive
 
 
@@ -206,9 +209,9 @@ def _split_step(step) -> tuple[str, str]:
         if line.strip().startswith("**学生活动**"):
             current = student
             line = re.sub(r"^\*\*学生活动\*\*[：:]\s*", "", line.strip())
-        elif line.strip().startswith("**教师活动**"):
+        elif re.match(r"^\*\*(教师活动|班主任活动|班主任)\*\*", line.strip()):
             current = teacher
-            line = re.sub(r"^\*\*教师活动\*\*[：:]\s*", "", line.strip())
+            line = re.sub(r"^\*\*(教师活动|班主任活动|班主任)\*\*[：:]\s*", "", line.strip())
         elif current is None or (current is student and re.match(r"^\s*(>|\*\*)", line)):
             current = teacher
         current.append(line)
@@ -248,6 +251,8 @@ def _header_table(doc, item: Item):
         ("班级", "", "授课教师", ""),
         ("活动方式", "、".join(m.methods), "授课日期", ""),
     ]
+    if getattr(m, "lesson_type", None):
+        rows.insert(3, ("课型", m.lesson_type, "学习单", f"{len(item.worksheets)}张" if item.worksheets else "无"))
     table = doc.add_table(rows=len(rows), cols=4)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -267,15 +272,88 @@ def _header_table(doc, item: Item):
     return table
 
 
+def help_line(lang: str = "zh") -> str:
+    """Where to get help, in one sentence, from data/contacts.yml (verified numbers only)."""
+    named = [c for c in data.contacts() if c.get("verified") and c.get("phone") and c["kind"] == "hotline"]
+    emergency = [c for c in data.contacts() if c.get("verified") and c.get("phone") and c["kind"] == "emergency"]
+    if lang == "zh":
+        lines = "；".join(f"{c['name']['zh']} {c['phone']}" for c in named)
+        return (f"班主任、学校心理教师和心理辅导室；{lines}；紧急危险请拨打 "
+                + " 或 ".join(c["phone"] for c in emergency) + "。")
+    lines = "; ".join(f"{c['name']['en']} {c['phone']}" for c in named)
+    return f"the class teacher, the school's psychology teacher and counselling room; {lines}; in an emergency call " + " or ".join(c["phone"] for c in emergency) + "."
+
+
 def check_item(item: Item, problems) -> None:
     errors = [p for p in problems if p.level == "error" and p.path == item.path]
     if errors:
         raise ExportError("cannot export " + item.id + ", the checker found:\n" + "\n".join(str(p) for p in errors))
 
 
+FENCE = re.compile(r"^\s*```")
+
+
+def add_rich(container, text: str) -> None:
+    """Like add_markdown, but a fenced block (a 板书设计 diagram) keeps its lines and spacing
+    in a monospaced font."""
+    chunk, fence = [], None
+    for line in text.split("\n"):
+        if FENCE.match(line):
+            if fence is None:
+                if chunk:
+                    add_markdown(container, "\n".join(chunk))
+                chunk, fence = [], []
+            else:
+                for raw in fence:
+                    p = _para(container)
+                    p.paragraph_format.space_after = Pt(0)
+                    run = p.add_run(raw.rstrip() or " ")
+                    _fonts(run, "等线", 9.5)
+                    run.font.name = "Courier New"
+                fence = None
+            continue
+        (chunk if fence is None else fence).append(line)
+    if chunk:
+        add_markdown(container, "\n".join(chunk))
+
+
+def _without_worksheets(item: Item, title: str) -> str:
+    """A section's text with each ```worksheet block replaced by a line naming its own file."""
+    s = item.doc.section(title)
+    if s is None:
+        return ""
+    spans = {b.line: b for b in item.worksheet_blocks}
+    out, skip = [], 0
+    n_ws = {b.line: n for n, b in enumerate(item.worksheet_blocks, start=1)}
+    for n, line in s.lines:
+        if n <= skip:
+            continue
+        if n in spans:
+            b = spans[n]
+            skip = b.end
+            if b.worksheet:
+                out.append(f"**学习单{n_ws[n]}《{b.worksheet.title}》**：见单独的学习单文件（一页 A4，可直接复印）。")
+            continue
+        out.append(line)
+    return "\n".join(out).strip()
+
+
+def _reflection_box(doc) -> None:
+    """A framed space for the teacher's 教学反思 after the lesson."""
+    table = doc.add_table(rows=2, cols=1)
+    table.style = "Table Grid"
+    _set_cell(table.rows[0].cells[0], "教学反思（课后填写：目标达成情况、学生的亮点与困难、下次调整）", bold=True)
+    _shade(table.rows[0].cells[0])
+    table.rows[1].height = Cm(5)
+    table.rows[1].height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+    _widths(table, (Cm(16.6),))
+
+
 def lesson_docx(item: Item) -> bytes:
-    """One lesson as a Word 教案."""
+    """One lesson as a Word 教案. Format 2 in the layout Beijing 教研 uses: 学情分析 and 设计依据
+    before 教学目标, 板书设计 and 学习评价 after 教学过程, 核心/可选 on each step, a 教学反思 box."""
     m = item.meta
+    two = item.format == 2
     doc = new_document()
     title = _para(doc, "Title")
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -283,6 +361,13 @@ def lesson_docx(item: Item) -> bytes:
     _header_table(doc, item)
     n = iter(NUMERALS)
 
+    if two:
+        _heading(doc, f"{next(n)}、学情分析")
+        add_rich(doc, _section_text(item, "学情分析"))
+        _heading(doc, f"{next(n)}、设计依据")
+        p = doc.add_paragraph()
+        _runs(p, f"**课型**：{m.lesson_type}")
+        add_rich(doc, _section_text(item, "设计依据"))
     _heading(doc, f"{next(n)}、教学目标")
     for label, text in (("认知目标", m.objectives.cognitive), ("情感目标", m.objectives.affective), ("行为目标", m.objectives.behavioural)):
         p = doc.add_paragraph()
@@ -294,13 +379,81 @@ def lesson_docx(item: Item) -> bytes:
     _runs(p, "**材料清单**：")
     for x in m.materials:
         _para(doc, "ListBullet").add_run(x)
-    add_markdown(doc, _section_text(item, "教学准备"))
+    add_rich(doc, _without_worksheets(item, "教学准备"))
 
     _heading(doc, f"{next(n)}、教学过程")
     steps = item.steps
     table = doc.add_table(rows=1 + len(steps) + 1, cols=4)
     table.style = "Table Grid"
     for i, head in enumerate(("教学环节", "时间", "教师活动", "学生活动")):
+        _set_cell(table.rows[0].cells[i], head, bold=True, center=True)
+        _shade(table.rows[0].cells[i])
+    for r, step in enumerate(steps, start=1):
+        cells = table.rows[r].cells
+        _set_cell(cells[0], step.name + (f"\n（{step.role}）" if step.role else ""))
+        _set_cell(cells[1], f"{step.minutes}分钟", center=True)
+        teacher, student = _split_step(step)
+        cells[2].text = ""
+        add_markdown(cells[2], teacher)
+        cells[3].text = ""
+        add_markdown(cells[3], student)
+    last = table.rows[-1].cells
+    _set_cell(last[0], "合计", bold=True, center=True)
+    total = sum(s.minutes for s in steps)
+    core = sum(s.minutes for s in steps if s.role == "核心")
+    _set_cell(last[1], f"{total}分钟", bold=True, center=True)
+    if two:
+        merged = last[2].merge(last[3])
+        _set_cell(merged, f"核心环节共{core}分钟；时间不够时先删去“可选”环节。")
+    _widths(table, (Cm(2.5), Cm(1.8), Cm(8.2), Cm(4.1)))
+
+    after = ["板书设计", "学习评价"] if two else []
+    for title_text in after + ["差异化与备用方案", "课后延伸", "家校链接", "安全提示"]:
+        _heading(doc, f"{next(n)}、{title_text}")
+        add_rich(doc, _section_text(item, title_text))
+    p = doc.add_paragraph()
+    _runs(p, f"**求助资源**：{help_line()}更多见资源库“求助资源”页。")
+    doc.add_paragraph()
+    if two:
+        _reflection_box(doc)
+    else:
+        _runs(doc.add_paragraph(), "**课后反思**：")
+        for _ in range(3):
+            doc.add_paragraph("")
+    return to_bytes(doc, m.title)
+
+
+def classmeeting_docx(item: Item) -> bytes:
+    """A 班会微课 as a Word plan for the 班主任: aims, preparation, a timed table, safety."""
+    m = item.meta
+    doc = new_document()
+    title = _para(doc, "Title")
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _runs(title, f"班会微课：{m.title}")
+    rows = [("年级", data.label("grades", m.grade), "学期", f"{data.label('semesters', m.semester)}（建议第{'、'.join(map(str, m.weeks))}周）"),
+            ("时长", f"{m.duration}分钟", "主持", "班主任"),
+            ("班级", "", "日期", "")]
+    table = doc.add_table(rows=len(rows), cols=4)
+    table.style = "Table Grid"
+    for r, cells_text in enumerate(rows):
+        for i, text in enumerate(cells_text):
+            _set_cell(table.rows[r].cells[i], text, bold=i in (0, 2), center=i in (0, 2))
+            if i in (0, 2):
+                _shade(table.rows[r].cells[i])
+    _widths(table, (Cm(2.4), Cm(6.0), Cm(2.4), Cm(5.8)))
+    n = iter(NUMERALS)
+    _heading(doc, f"{next(n)}、活动目标")
+    for label, text in (("认知", m.objectives.cognitive), ("情感", m.objectives.affective), ("行为", m.objectives.behavioural)):
+        _runs(doc.add_paragraph(), f"**{label}**：{text}")
+    _heading(doc, f"{next(n)}、活动准备")
+    for x in m.materials:
+        _para(doc, "ListBullet").add_run(x)
+    add_rich(doc, _section_text(item, "活动准备"))
+    _heading(doc, f"{next(n)}、活动过程")
+    steps = item.steps
+    table = doc.add_table(rows=1 + len(steps), cols=4)
+    table.style = "Table Grid"
+    for i, head in enumerate(("环节", "时间", "班主任", "学生")):
         _set_cell(table.rows[0].cells[i], head, bold=True, center=True)
         _shade(table.rows[0].cells[i])
     for r, step in enumerate(steps, start=1):
@@ -312,21 +465,101 @@ def lesson_docx(item: Item) -> bytes:
         add_markdown(cells[2], teacher)
         cells[3].text = ""
         add_markdown(cells[3], student)
-    last = table.rows[-1].cells
-    _set_cell(last[0], "合计", bold=True, center=True)
-    _set_cell(last[1], f"{sum(s.minutes for s in steps)}分钟", bold=True, center=True)
     _widths(table, (Cm(2.5), Cm(1.8), Cm(8.2), Cm(4.1)))
-
-    for title_text in ("差异化与备用方案", "课后延伸", "家校链接", "安全提示"):
+    for title_text in [s.title for s in item.doc.sections if s.title not in ("活动目标", "活动准备", "活动过程")]:
         _heading(doc, f"{next(n)}、{title_text}")
-        add_markdown(doc, _section_text(item, title_text))
-    p = doc.add_paragraph()
-    _runs(p, "**求助资源**：班主任、学校心理教师和心理辅导室；青少年服务台 12355；紧急危险请拨打 110 或 120。更多见资源库“求助资源”页。")
-    doc.add_paragraph()
-    _runs(doc.add_paragraph(), "**课后反思**：")
-    for _ in range(3):
-        doc.add_paragraph("")
+        add_rich(doc, _section_text(item, title_text))
+    _runs(doc.add_paragraph(), f"**求助资源**：{help_line()}")
     return to_bytes(doc, m.title)
+
+
+# --------------------------------------------------------------------------- 学习单
+
+def _cell_borders(cell, **edges) -> None:
+    """Set the borders of one table cell: edge=“single”, “dotted” or “nil”."""
+    tcpr = cell._tc.get_or_add_tcPr()
+    borders = tcpr.makeelement(qn("w:tcBorders"), {})
+    for edge in ("top", "left", "bottom", "right"):
+        kind = edges.get(edge, "nil")
+        attrs = {qn("w:val"): kind}
+        if kind != "nil":
+            attrs.update({qn("w:sz"): "6", qn("w:space"): "0", qn("w:color"): "808080"})
+        borders.append(borders.makeelement(qn(f"w:{edge}"), attrs))
+    tcpr.append(borders)
+
+
+def _exact(row, cm: float) -> None:
+    row.height = Cm(cm)
+    row.height_rule = WD_ROW_HEIGHT_RULE.EXACTLY
+
+
+def _ws_para(doc, text: str, size: float = 12, bold: bool = False, east: str = BODY_FONT, center: bool = False):
+    p = _para(doc)
+    fmt = p.paragraph_format
+    fmt.space_before, fmt.space_after = Pt(0), Pt(0)
+    fmt.line_spacing = Cm(ws_mod.LAYOUT["text_line"])
+    run = p.add_run(text)
+    _fonts(run, east, size, bold=bold)
+    if center:
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    return p
+
+
+def _gap(doc) -> None:
+    p = _para(doc)
+    p.paragraph_format.space_before = p.paragraph_format.space_after = Pt(0)
+    p.paragraph_format.line_spacing = Cm(ws_mod.LAYOUT["gap"])
+
+
+def worksheet_docx(item: Item, n: int, ws: "ws_mod.Worksheet") -> bytes:
+    """One 学习单 on one A4 page: the heights follow worksheet.LAYOUT, the same numbers the
+    checker uses to refuse a worksheet that would not fit."""
+    L = ws_mod.LAYOUT
+    doc = new_document()
+    sec = doc.sections[0]
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(sec, side, Cm(L["margin"]))
+    width = Cm(L["page_width"] - 2 * L["margin"])
+    _ws_para(doc, ws.title, 16, bold=True, east=HEAD_FONT, center=True)
+    _ws_para(doc, f"{data.label('grades', item.meta.grade)} · {item.meta.title} · 学习单{n}", 9, center=True)
+    if ws.intro:
+        _ws_para(doc, ws.intro)
+        _gap(doc)
+    k = 0
+    for it in ws.items:
+        if it.kind == "text":
+            _ws_para(doc, it.text)
+            _gap(doc)
+            continue
+        k += 1
+        _ws_para(doc, f"{k}. {it.prompt}", bold=True)
+        if it.kind in ("lines", "box"):
+            rows = it.lines if it.kind == "lines" else 1
+            table = doc.add_table(rows=rows, cols=1)
+            for row in table.rows:
+                _exact(row, L["write_line"] if it.kind == "lines" else it.box * L["box_line"])
+                if it.kind == "lines":
+                    _cell_borders(row.cells[0], bottom="dotted")
+                else:
+                    _cell_borders(row.cells[0], top="single", bottom="single", left="single", right="single")
+            _widths(table, (width,))
+        elif it.kind == "choices":
+            per = L["choices_per_line"]
+            for i in range(0, len(it.choices), per):
+                _ws_para(doc, "　　".join(f"□ {c}" for c in it.choices[i:i + per]))
+        else:
+            cols = it.table.columns
+            table = doc.add_table(rows=1 + it.table.rows, cols=len(cols))
+            table.style = "Table Grid"
+            _exact(table.rows[0], L["table_head"])
+            for i, c in enumerate(cols):
+                _set_cell(table.rows[0].cells[i], c, bold=True, center=True)
+                _shade(table.rows[0].cells[i])
+            for row in table.rows[1:]:
+                _exact(row, L["table_row"])
+            _widths(table, [Cm((L["page_width"] - 2 * L["margin"]) / len(cols))] * len(cols))
+        _gap(doc)
+    return to_bytes(doc, f"学习单：{ws.title}")
 
 
 def worksheets_docx(lessons: list[Item], heading: str) -> bytes:
@@ -340,7 +573,7 @@ def worksheets_docx(lessons: list[Item], heading: str) -> bytes:
         _heading(doc, item.meta.title)
         p = doc.add_paragraph()
         _runs(p, "**材料清单**：" + "；".join(item.meta.materials))
-        add_markdown(doc, _section_text(item, "教学准备"))
+        add_rich(doc, _without_worksheets(item, "教学准备"))
     return to_bytes(doc, heading)
 
 
@@ -354,7 +587,7 @@ def handouts_docx(modules: list[Item], heading: str) -> bytes:
         _runs(t, item.meta.title)
         add_markdown(doc, _section_text(item, "一页讲义"))
         p = doc.add_paragraph()
-        _runs(p, "**需要帮助时**：联系班主任或学校心理教师；青少年服务台 12355；紧急危险请拨打 110 或 120。")
+        _runs(p, f"**需要帮助时**：{help_line()}")
     if not modules:
         doc.add_paragraph(f"{heading}：本学段暂无家长讲义。")
     return to_bytes(doc, heading)
@@ -362,10 +595,15 @@ def handouts_docx(modules: list[Item], heading: str) -> bytes:
 
 # --------------------------------------------------------------------------- the semester pack
 
+def _safe_name(title: str) -> str:
+    """A worksheet title as part of a file name in the pack (no path or reserved characters)."""
+    return re.sub(r'[\\/:*?"<>|\s]+', "", title)[:40] or "学习单"
+
+
 def _zip_add(zf: zipfile.ZipFile, name: str, payload: bytes) -> None:
     info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
     # .docx files are zip archives already: store them, compress the rest.
-    info.compress_type = zipfile.ZIP_STORED if name.endswith(".docx") else zipfile.ZIP_DEFLATED
+    info.compress_type = zipfile.ZIP_STORED if name.endswith((".docx", ".pptx")) else zipfile.ZIP_DEFLATED
     zf.writestr(info, payload)
 
 
@@ -384,8 +622,15 @@ def semester_pack(lib: Library, grade: int, semester: str, cal: dict | None = No
     with zipfile.ZipFile(buf, "w") as zf:
         for item in lessons:
             n = order.get(item.id, len(order) + 1 + lessons.index(item))
-            payload = (docx_cache or {}).get(item.id) or lesson_docx(item)
-            _zip_add(zf, f"教案/{n:02d}-{item.id}.docx", payload)
+            files = (docx_cache or {}).get(item.id) or lesson_files(item)
+            _zip_add(zf, f"教案/{n:02d}-{item.id}.docx", files[lesson_docx_uri(item)])
+            for k, ws in enumerate(item.worksheets, start=1):
+                _zip_add(zf, f"学习单/{n:02d}-{k}-{_safe_name(ws.title)}.docx", files[worksheet_docx_uri(item, k)])
+            if slides_uri(item) in files:
+                _zip_add(zf, f"课件/{n:02d}-{item.id}.pptx", files[slides_uri(item)])
+        meetings = lib.semester_classmeetings(grade, semester)
+        for item in meetings:
+            _zip_add(zf, f"班会微课/{item.id}.docx", classmeeting_docx(item))
         _zip_add(zf, "学习单与材料.docx", worksheets_docx(lessons, f"{name}学习单与材料"))
         stem = f"grade-{grade:02d}-{semester}"
         _zip_add(zf, f"学期计划/{stem}.csv", planner.to_csv(plan))
@@ -394,8 +639,11 @@ def semester_pack(lib: Library, grade: int, semester: str, cal: dict | None = No
         _zip_add(zf, "家长讲义.docx", handouts_docx(parents, f"{name}家长讲义"))
         readme = (f"{name}心理课资料包\r\n\r\n"
                   f"教案/：本学期 {len(lessons)} 份教案（Word，可修改），文件名前的序号是学期计划中的顺序。\r\n"
-                  "学习单与材料.docx：每课需要打印的学习单、卡片和故事。\r\n"
-                  f"学期计划/：按默认校历排出的计划（CSV 可用 Excel 打开；.ics 可导入日历）。"
+                  "学习单/：每张学习单一个 Word 文件，一页 A4，可直接复印；文件名前是课的序号和学习单的序号。\r\n"
+                  "课件/：每节课的 PPT 课件（16:9），只放学生看的内容。\r\n"
+                  "学习单与材料.docx：每课的教学准备全文（情境卡、故事等其他材料）。\r\n"
+                  + (f"班会微课/：本学期 {len(meetings)} 份班主任在班会上用的 15–20 分钟活动方案，请转给班主任。\r\n" if meetings else "")
+                  + f"学期计划/：按默认校历排出的计划（CSV 可用 Excel 打开；.ics 可导入日历）。"
                   + (f"其中考试日期为假设：{'；'.join(plan.assumptions)}，请按本校校历调整。" if plan.assumptions else "") + "\r\n"
                   f"家长讲义.docx：本学段家长模块的一页讲义（{len(parents)} 份）。\r\n")
         _zip_add(zf, "说明.txt", readme.encode("utf-8"))
@@ -410,9 +658,38 @@ def lesson_docx_uri(item: Item) -> str:
     return f"downloads/lessons/{item.id}.docx"
 
 
+def classmeeting_docx_uri(item: Item) -> str:
+    return f"downloads/classmeetings/{item.id}.docx"
+
+
+def worksheet_docx_uri(item: Item, n: int) -> str:
+    return f"downloads/worksheets/{item.id}-{n}.docx"
+
+
+def slides_uri(item: Item) -> str:
+    return f"downloads/slides/{item.id}.pptx"
+
+
+def lesson_files(item: Item) -> dict[str, bytes]:
+    """A lesson's own downloads: the 教案, each 学习单 and (format 2) the 课件."""
+    from .slides import lesson_pptx
+    out = {lesson_docx_uri(item): lesson_docx(item)}
+    for n, ws in enumerate(item.worksheets, start=1):
+        out[worksheet_docx_uri(item, n)] = worksheet_docx(item, n, ws)
+    if item.format == 2:
+        out[slides_uri(item)] = lesson_pptx(item)
+    return out
+
+
 def download_uris(lib: Library) -> list[str]:
     """The docs-space paths of every Word file and pack the site links to (cheap: no export)."""
-    uris = [lesson_docx_uri(i) for i in lib.lessons]
+    uris = []
+    for i in lib.lessons:
+        uris.append(lesson_docx_uri(i))
+        uris += [worksheet_docx_uri(i, n) for n in range(1, len(i.worksheets) + 1)]
+        if i.format == 2:
+            uris.append(slides_uri(i))
+    uris += [classmeeting_docx_uri(i) for i in lib.classmeetings]
     for g in data.vocabularies()["grades"]:
         for s in ("autumn", "spring"):
             if lib.semester_lessons(g, s):
@@ -427,7 +704,12 @@ def downloads(lib: Library, problems=()) -> dict[str, bytes]:
     out, cache = {}, {}
     for item in lib.lessons:
         check_item(item, problems)
-        cache[item.id] = out[lesson_docx_uri(item)] = lesson_docx(item)
+        files = lesson_files(item)
+        out.update(files)
+        cache[item.id] = files
+    for item in lib.classmeetings:
+        check_item(item, problems)
+        out[classmeeting_docx_uri(item)] = classmeeting_docx(item)
     for uri in download_uris(lib):
         if uri.endswith(".zip"):
             g, s = int(uri[-len("07-autumn.zip"):-len("-autumn.zip")]), uri.rsplit("-", 1)[1][:-4]

@@ -68,6 +68,8 @@ class LessonMeta(_Meta):
     slots: list[str] = Field(min_length=1, description="timetable slots (COURSE-SLOTS)")
     objectives: Objectives
     materials: list[str] = Field(min_length=1)
+    characters: Optional[list[str]] = Field(None, description="fictional names in the text (each in at most 6 items of the library); required in format 2, [] if none")
+    revisits: list[str] = Field(default_factory=list, description="ids of earlier lessons whose activity this one deliberately builds on (say what is new in 设计依据)")
     format: Literal[1, 2] = Field(1, description="2: the 教案 layout of docs/contribute.md (学情分析, 设计依据, 板书设计, 学习评价, 核心/可选 steps, worksheet blocks)")
     lesson_type: Optional[str] = Field(None, description="课型 (lesson_types); required in format 2")
     student_aims: list[str] = Field(default_factory=list, max_length=3, description="1–3 aims in the students' own words, for the 课件; required in format 2")
@@ -94,6 +96,8 @@ class LessonMeta(_Meta):
                 raise ValueError("a format-2 lesson names its 课型: add lesson_type (one of data/vocabularies.yml lesson_types)")
             if not self.student_aims:
                 raise ValueError("a format-2 lesson has student_aims: 1–3 aims in the students' words for the 课件")
+            if self.characters is None:
+                raise ValueError("a format-2 lesson lists its fictional names in characters (characters: [] if there are none)")
         return self
 
     @field_validator("id")
@@ -170,6 +174,50 @@ class TrainingMeta(_Meta):
     _topics = field_validator("topics")(classmethod(lambda cls, v: _check_codes(v, "training_topics")))
 
 
+CLASS_MEETING_ID = re.compile(r"^b(0[1-9]|1[0-2])-(au|sp)-[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+class ClassMeetingMeta(_Meta):
+    """A 班会微课: a 15–20 minute segment a 班主任 runs in a class meeting (班团队会, plan 一(三)1),
+    for example around an exam window, with the same rigour as a lesson."""
+    id: str = Field(description="bNN-au-slug / bNN-sp-slug; equals the file name, in lessons/grade-NN/")
+    grade: int = Field(ge=1, le=12, description="1–12")
+    semester: Literal["autumn", "spring"]
+    weeks: list[int] = Field(min_length=1, description="suggested weeks (1–21)")
+    duration: int = Field(ge=15, le=20, description="minutes: 15–20, a segment of a class meeting")
+    topics: list[str] = Field(min_length=1, max_length=3, description="topic codes")
+    moment: Optional[Literal["enrolment", "exam-before", "exam-after", "graduation"]] = None
+    objectives: Objectives
+    materials: list[str] = Field(default_factory=list)
+    characters: list[str] = Field(default_factory=list, description="fictional names in the text")
+    revisits: list[str] = Field(default_factory=list, description="ids of earlier lessons whose activity this one builds on")
+
+    _topics = field_validator("topics")(classmethod(lambda cls, v: _check_codes(v, "topics")))
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v):
+        if not CLASS_MEETING_ID.match(v):
+            raise ValueError("id must look like b07-au-before-the-midterm (b + two-digit grade, au|sp, a lowercase slug)")
+        return v
+
+    @field_validator("weeks")
+    @classmethod
+    def _weeks(cls, v):
+        if any(w < 1 or w > 21 for w in v):
+            raise ValueError("weeks are teaching weeks of a semester, from 1 to 21")
+        return v
+
+    @model_validator(mode="after")
+    def _id_matches(self):
+        grade, sem = int(self.id[1:3]), self.id[4:6]
+        if grade != self.grade:
+            raise ValueError(f"id says grade {grade} but grade is {self.grade}; make them agree")
+        if {"au": "autumn", "sp": "spring"}[sem] != self.semester:
+            raise ValueError(f"id says '{sem}' but semester is {self.semester}; make them agree")
+        return self
+
+
 class OverviewMeta(BaseModel):
     """A grade's semester overview: its aims and how the lessons build on each other."""
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -191,7 +239,8 @@ class OverviewMeta(BaseModel):
         return f"g{self.grade:02d}-{'au' if self.semester == 'autumn' else 'sp'}-overview"
 
 
-SCHEMAS = {"lesson": LessonMeta, "parent": ParentMeta, "training": TrainingMeta, "overview": OverviewMeta}
+SCHEMAS = {"lesson": LessonMeta, "classmeeting": ClassMeetingMeta, "parent": ParentMeta, "training": TrainingMeta,
+           "overview": OverviewMeta}
 
 # Required level-2 sections, in order. Read by the checker, the scaffold and the contributor page.
 REQUIRED_SECTIONS = {
@@ -199,6 +248,7 @@ REQUIRED_SECTIONS = {
     "parent": ["这周可以试试的三件事", "需要帮助时", "家长学校活动方案", "家长常问", "一页讲义"],
     "training": ["培训目标", "培训安排", "主持人提示", "案例研讨", "练习", "理解检测", "反馈表"],
     "overview": ["本学期目标", "课程脉络"],
+    "classmeeting": ["活动目标", "活动准备", "活动过程", "安全提示"],
 }
 # Format 2 (docs/contribute.md): the layout a Beijing 教研 expects for an observed lesson.
 LESSON_SECTIONS_2 = ["学情分析", "设计依据", "教学目标", "教学重难点", "教学准备", "教学过程", "板书设计", "学习评价",
@@ -213,4 +263,4 @@ def required_sections(kind: str, meta) -> list[str]:
 
 
 # The section whose level-3 headings are timed steps, and the front-matter field they add up to.
-TIMED_SECTION = {"lesson": "教学过程", "parent": "家长学校活动方案", "training": "培训安排"}
+TIMED_SECTION = {"lesson": "教学过程", "classmeeting": "活动过程", "parent": "家长学校活动方案", "training": "培训安排"}

@@ -30,7 +30,7 @@ def new_lesson(grade: int, semester: str, slug: str, title: str, week: int = 1, 
     lesson_id = fresh_id(grade, semester, slug, taken)
     text = (DATA / "templates" / "lesson.md").read_text(encoding="utf-8").format(
         id=lesson_id, title=title, grade=grade, semester=semester, week=week,
-        duration=data.class_minutes(grade), topic=topic)
+        duration=data.class_minutes(grade), topic=topic, end_minutes=data.class_minutes(grade) - 35)
     path = root / "lessons" / f"grade-{grade:02d}" / f"{lesson_id}.md"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")

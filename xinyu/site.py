@@ -10,10 +10,12 @@ import posixpath
 import re
 
 import yaml
+from markupsafe import escape
 
 from . import data
 from . import escape as esc
 from .content import Item, Library
+from .worksheet import Worksheet
 
 LANGS = ("zh", "en")
 HELP = "help.md"
@@ -70,6 +72,56 @@ def download_link(path: str, text: str) -> str:
     return f'<a href="xinyu-download:{path}" download>{text}</a>'
 
 
+def lesson_downloads(item: Item, lang: str) -> str:
+    """Links to a lesson's Word 教案, each 学习单 and the 课件 (files made by xinyu.export)."""
+    from .export import lesson_docx_uri, slides_uri, worksheet_docx_uri
+    links = [download_link(lesson_docx_uri(item), t(lang, "word_lesson"))]
+    links += [download_link(worksheet_docx_uri(item, n), t(lang, "word_worksheet", n=n))
+              for n in range(1, len(item.worksheets) + 1)]
+    if item.format == 2:
+        links.append(download_link(slides_uri(item), t(lang, "slides")))
+    return " · ".join(links)
+
+
+def worksheet_html(item: Item, n: int, ws: Worksheet, lang: str, downloads: bool = False) -> str:
+    """A 学习单 as a card that prints on its own A4 page (print.css), every text escaped.
+
+    One block of HTML with no blank line, so that Markdown passes it through untouched."""
+    e = escape
+    label = t(lang, "worksheet_n", n=n)
+    bar = [f'<span class="xy-ws-label">{e(label)}</span>',
+           f'<button type="button" class="md-button xy-ws-print" data-target="worksheet-{n}">{e(t(lang, "print_worksheet"))}</button>']
+    if downloads:
+        from .export import worksheet_docx_uri
+        bar.append(download_link(worksheet_docx_uri(item, n), e(t(lang, "word_worksheet", n=n))))
+    out = [f'<section class="xy-ws" id="worksheet-{n}" aria-label="{e(label)}{e(t(lang, "colon"))}{e(ws.title)}">',
+           '<div class="xy-ws-bar">' + " ".join(bar) + "</div>",
+           f'<p class="xy-ws-title">{e(ws.title)}</p>',
+           f'<p class="xy-ws-lesson">{e(item.meta.title)}</p>']
+    if ws.intro:
+        out.append(f'<p class="xy-ws-intro">{e(ws.intro)}</p>')
+    k = 0
+    for it in ws.items:
+        if it.kind == "text":
+            out.append(f'<p class="xy-ws-text">{e(it.text)}</p>')
+            continue
+        k += 1
+        out.append(f'<div class="xy-ws-item"><p class="xy-ws-prompt"><span class="xy-ws-num">{k}.</span> {e(it.prompt)}</p>')
+        if it.kind == "lines":
+            out.append('<div class="xy-ws-lines">' + '<span class="xy-ws-line"></span>' * it.lines + "</div>")
+        elif it.kind == "box":
+            out.append(f'<div class="xy-ws-box xy-h{it.box}"></div>')
+        elif it.kind == "choices":
+            out.append('<ul class="xy-ws-choices">' + "".join(f"<li>{e(c)}</li>" for c in it.choices) + "</ul>")
+        else:
+            head = "".join(f'<th scope="col">{e(c)}</th>' for c in it.table.columns)
+            row = "<tr>" + "<td></td>" * len(it.table.columns) + "</tr>"
+            out.append(f'<table class="xy-ws-table"><thead><tr>{head}</tr></thead><tbody>{row * it.table.rows}</tbody></table>')
+        out.append("</div>")
+    out.append("</section>")
+    return "".join(out)
+
+
 def topic_uri(code: str) -> str:
     return f"topics/{code}.md"
 
@@ -112,6 +164,17 @@ def _card(item: Item, lang: str, lib: Library | None = None) -> str:
             rows.append((t(lang, "focus"), " · ".join(data.label("focus", c, lang) for c in m.focus)))
         rows.append((t(lang, "methods"), " · ".join(data.label("methods", c, lang) for c in m.methods)))
         rows.append((t(lang, "slots"), " · ".join(data.label("slots", c, lang) for c in m.slots)))
+    elif item.kind == "classmeeting":
+        grade = f"[{data.label('grades', m.grade, lang)}]({rel(src, grade_uri(m.grade))})"
+        rows.append((t(lang, "grade"), f"{grade} · {data.label('semesters', m.semester, lang)} · {_weeks(m.weeks, lang)}"))
+        rows.append((t(lang, "duration"), t(lang, "minutes", n=m.duration)))
+        rows.append((t(lang, "led_by"), t(lang, "head_teacher")))
+        rows.append((t(lang, "topics"), " · ".join(f"[{data.label('topics', c, lang)}]({rel(src, topic_uri(c))})" for c in m.topics)))
+        if m.moment:
+            rows.append((t(lang, "moment"), data.label("moments", m.moment, lang)))
+        if lib is not None and lib.downloads:
+            from .export import classmeeting_docx_uri
+            rows.append((t(lang, "download"), download_link(classmeeting_docx_uri(item), t(lang, "word_classmeeting"))))
     elif item.kind == "parent":
         rows.append((t(lang, "parent_stage"), data.label("parent_stages", m.stage, lang)))
         rows.append((t(lang, "parent_semester"), data.label("parent_semesters", m.semester, lang)))
@@ -126,8 +189,7 @@ def _card(item: Item, lang: str, lib: Library | None = None) -> str:
         rows.append((t(lang, "hours"), t(lang, "hours_n", n=f"{m.hours:g}")))
         rows.append((t(lang, "topics"), " · ".join(data.label("training_topics", c, lang) for c in m.topics)))
     if item.kind == "lesson" and lib is not None and lib.downloads:
-        from .export import lesson_docx_uri
-        rows.append((t(lang, "download"), download_link(lesson_docx_uri(item), t(lang, "word_lesson"))))
+        rows.append((t(lang, "download"), lesson_downloads(item, lang)))
     if m.requirements:
         rows.append((t(lang, "requirements"), " · ".join(f"[{r}]({rel(src, 'policy.md')}#{r.lower()})" for r in m.requirements)))
     if m.sensitivity != "standard":
@@ -136,21 +198,34 @@ def _card(item: Item, lang: str, lib: Library | None = None) -> str:
     return "\n".join(lines) + "\n\n"
 
 
-def _fill_body(item: Item, lang: str) -> str:
-    """The body as written, with front-matter objectives and materials placed in their sections."""
+def _fill_body(item: Item, lang: str, downloads: bool = False) -> str:
+    """The body as written, with front-matter objectives, materials and 课型 placed in their
+    sections, and each ```worksheet block shown as a printable card."""
     m = item.meta
+    blocks = {b.line: (n, b) for n, b in enumerate(item.worksheet_blocks, start=1)}
     out = []
-    for line in item.doc.body.split("\n"):
-        out.append(line)
-        if item.kind != "lesson":
+    skip_to = 0
+    for number, line in item.doc.body_lines():
+        if number <= skip_to:
             continue
-        if line.strip() == "## 教学目标":
+        if number in blocks:
+            n, block = blocks[number]
+            skip_to = block.end
+            if block.worksheet is not None:
+                out += ["", worksheet_html(item, n, block.worksheet, lang, downloads), ""]
+            continue
+        out.append(line)
+        if item.kind not in ("lesson", "classmeeting"):
+            continue
+        if line.strip() in ("## 教学目标", "## 活动目标"):
             o = m.objectives
             out += ["", f"- **{t('zh', 'objectives')['cognitive']}**：{o.cognitive}",
                     f"- **{t('zh', 'objectives')['affective']}**：{o.affective}",
                     f"- **{t('zh', 'objectives')['behavioural']}**：{o.behavioural}"]
-        elif line.strip() == "## 教学准备":
+        elif line.strip() in ("## 教学准备", "## 活动准备") and m.materials:
             out += ["", f"**{t('zh', 'materials')}**：", ""] + [f"- {x}" for x in m.materials]
+        elif line.strip() == "## 设计依据" and getattr(m, "lesson_type", None):
+            out += ["", f"**{t('zh', 'lesson_type')}**：{m.lesson_type}"]
     body = "\n".join(out)
     # Some sections stay on the page but out of search (data/site.yml, search_exclude).
     for title in data.site().get("search_exclude", {}).get(item.kind, []):
@@ -229,7 +304,7 @@ def render_item(item: Item, lang: str, lib: Library | None = None) -> str:
     if item.kind == "overview":
         return render_overview(item, lib, lang)
     m = item.meta
-    tags = [data.label("topics" if item.kind == "lesson" else ("parent_topics" if item.kind == "parent" else "training_topics"), c, lang)
+    tags = [data.label("topics" if item.kind in ("lesson", "classmeeting") else ("parent_topics" if item.kind == "parent" else "training_topics"), c, lang)
             for c in m.topics]
     if lang == "zh":
         tags += [x for x in m.tags if x not in tags]
@@ -264,7 +339,7 @@ def render_item(item: Item, lang: str, lib: Library | None = None) -> str:
         parts.append(_admonition("note", t(lang, "untranslated_title"), t(lang, "untranslated_note")))
         parts.append(f'<div lang="zh-Hans" markdown data-search-exclude>\n\n{esc.md_inline(m.summary)}\n\n{_fill_body(item, lang).strip()}\n\n</div>\n\n')
     else:
-        parts.append(_fill_body(item, lang).strip() + "\n\n")
+        parts.append(_fill_body(item, lang, downloads=bool(lib and lib.downloads)).strip() + "\n\n")
     parts.append(help_box(item.src_uri, lang))
     return "".join(parts)
 
@@ -300,6 +375,10 @@ def grade_page(lib: Library, grade: int, lang: str) -> str:
             from .export import pack_uri
             parts.append(f"<p>{download_link(pack_uri(grade, sem), t(lang, 'pack'))}</p>\n\n")
         parts.append(_lesson_rows(lessons, uri, lang) if lessons else t(lang, "none_yet") + "\n\n")
+        meetings = lib.semester_classmeetings(grade, sem)
+        if meetings:
+            parts.append(f"### {t(lang, 'classmeetings')}\n\n{t(lang, 'classmeetings_intro')}\n\n")
+            parts.append(_lesson_rows(meetings, uri, lang))
     return "".join(parts)
 
 
@@ -376,6 +455,22 @@ def coverage_page(lib: Library, lang: str, problems=None) -> str:
             mark = "✓" if row[s] >= row["need"] else "✗"
             cells.append(f"{mark} {row[s]}")
         parts.append(f"| [{data.label('grades', row['grade'], lang)}]({rel(uri, grade_uri(row['grade']))}) | {cells[0]} | {cells[1]} | {row['need']} |\n")
+
+    parts.append("\n## 与考试相关的整节心理课\n\n" if zh else "\n## Full lessons tied to an exam\n\n")
+    parts.append(("每个年级一学年里与考试相关（考前、考后）的整节心理课不超过上限 ＊，其余考试节点由班主任的班会微课承担，心理课留给纲要的其他目标。\n\n" if zh else
+                  "Full psychology lessons tied to an exam (before or after) in a year stay within a limit ＊; 班会微课 led by the homeroom teacher carry the other exam windows, so the lessons serve the rest of the guideline.\n\n"))
+    parts.append(("| 年级 | 整节课 | 上限 ＊ | 班会微课 |" if zh else "| Grade | Full lessons | Limit ＊ | Class-meeting segments |") + "\n|---|---|---|---|\n")
+    for row in coverage.exam_balance(lib):
+        if row["max"] is None:
+            continue
+        mark = "✓" if row["ok"] else "✗"
+        parts.append(f"| {data.label('grades', row['grade'], lang)} | {mark} {row['lessons']} | {row['max']} | {row['classmeetings']} |\n")
+    fc = coverage.format_counts(lib)
+    parts.append("\n## 教案格式 2\n\n" if zh else "\n## Lesson format 2\n\n")
+    parts.append(t(lang, "format2_count", n=fc["format2"], total=fc["total"]) + "\n\n")
+    parts.append(("| 年级 | 格式 2 | 教案总数 |" if zh else "| Grade | Format 2 | Lessons |") + "\n|---|---|---|\n")
+    for g, c in fc["grades"].items():
+        parts.append(f"| {data.label('grades', g, lang)} | {c['format2']} | {c['total']} |\n")
 
     parts.append("\n## 年级 × 主题\n\n" if zh else "\n## Grades × topics\n\n")
     topics = list(data.vocabularies()["topics"])
@@ -570,8 +665,9 @@ def requirement_list(lib: Library, page_uri: str, lang: str) -> str:
 
 def schema_tables(lang: str) -> str:
     """The front-matter fields of each content kind, from the pydantic models."""
-    from .model import REQUIRED_SECTIONS, SCHEMAS
-    names = {"lesson": ("教案", "Lesson"), "parent": ("家长模块", "Parent module"), "training": ("培训单元", "Training unit"),
+    from .model import LESSON_SECTIONS_2, REQUIRED_SECTIONS, SCHEMAS
+    names = {"lesson": ("教案", "Lesson"), "classmeeting": ("班会微课（lessons/grade-NN/bNN-…）", "Class-meeting segment (lessons/grade-NN/bNN-…)"),
+             "parent": ("家长模块", "Parent module"), "training": ("培训单元", "Training unit"),
              "overview": ("学期概览（lessons/grade-NN/semester-autumn.md）", "Semester overview (lessons/grade-NN/semester-autumn.md)")}
     out = []
     for kind, model in SCHEMAS.items():
@@ -581,6 +677,9 @@ def schema_tables(lang: str) -> str:
             out.append(f"| `{f.alias or name}` | {'yes' if f.is_required() else ''} | {f.description or ''} |")
         sections = " → ".join(f"`## {s}`" for s in REQUIRED_SECTIONS[kind])
         out.append("\n" + ("必需的二级标题（按顺序）：" if lang == "zh" else "Required level-2 sections, in order: ") + sections + "\n")
+        if kind == "lesson":
+            sections = " → ".join(f"`## {s}`" for s in LESSON_SECTIONS_2)
+            out.append(("教案格式 2（`format: 2`）的二级标题（按顺序）：" if lang == "zh" else "In lesson format 2 (`format: 2`): ") + sections + "\n")
     return "\n".join(out) + "\n"
 
 
