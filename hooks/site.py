@@ -62,6 +62,7 @@ def on_config(config):
     try:
         STATE["pages"] = {lang: site.generated_pages(lib, lang, problems) for lang in site.LANGS}
         STATE["downloads"] = site.generated_downloads(lib)
+        STATE["downloads"].update(site.drawing_files(lib))
     except planner.PlanError as exc:
         raise PluginError(f"the semester planner cannot plan the library on the default calendar: {exc}") from None
     STATE["untranslated"] = set()
@@ -236,7 +237,7 @@ def _name_section(item, lang: str, depth: int) -> None:
 
 
 def on_post_page(output, page, config):
-    output = site.DOWNLOAD.sub(lambda m: f'href="{get_relative_url(m.group(1), page.url)}"', output)
+    output = site.DOWNLOAD.sub(lambda m: f'{m.group(1)}="{get_relative_url(m.group(2), page.url)}"', output)
     return offline.compact_html(search.localise_config(output, _lang(config)))
 
 

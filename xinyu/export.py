@@ -493,13 +493,47 @@ def _exact(row, cm: float) -> None:
     row.height_rule = WD_ROW_HEIGHT_RULE.EXACTLY
 
 
-def _ws_para(doc, text: str, size: float = 12, bold: bool = False, east: str = BODY_FONT, center: bool = False):
+def _ruby_run(paragraph, base: str, reading: str, size: float, bold: bool, east: str) -> None:
+    """A run of characters with 拼音 above them (Word's phonetic guide, w:ruby)."""
+    r = paragraph.add_run()
+    _fonts(r, east, size, bold=bold)
+    ruby = r._r.makeelement(qn("w:ruby"), {})
+    pr = ruby.makeelement(qn("w:rubyPr"), {})
+    for tag, val in (("w:rubyAlign", "distributeSpace"), ("w:hps", str(int(size))), ("w:hpsRaise", str(int(size * 2))),
+                     ("w:hpsBaseText", str(int(size * 2))), ("w:lid", "zh-CN")):
+        pr.append(pr.makeelement(qn(tag), {qn("w:val"): val}))
+    ruby.append(pr)
+    for tag, text, half_points in (("w:rt", reading, int(size)), ("w:rubyBase", base, int(size * 2))):
+        holder = ruby.makeelement(qn(tag), {})
+        inner = holder.makeelement(qn("w:r"), {})
+        rpr = inner.makeelement(qn("w:rPr"), {})
+        fonts = rpr.makeelement(qn("w:rFonts"), {qn("w:eastAsia"): east, qn("w:ascii"): LATIN_FONT, qn("w:hAnsi"): LATIN_FONT})
+        rpr.append(fonts)
+        rpr.append(rpr.makeelement(qn("w:sz"), {qn("w:val"): str(half_points)}))
+        inner.append(rpr)
+        t = inner.makeelement(qn("w:t"), {})
+        t.text = text
+        inner.append(t)
+        holder.append(inner)
+        ruby.append(holder)
+    r._r.append(ruby)
+
+
+def _ws_para(doc, text: str, size: float = 12, bold: bool = False, east: str = BODY_FONT, center: bool = False,
+             line_cm: float | None = None):
+    from .drawing import RUBY
     p = _para(doc)
     fmt = p.paragraph_format
     fmt.space_before, fmt.space_after = Pt(0), Pt(0)
-    fmt.line_spacing = Cm(ws_mod.LAYOUT["text_line"])
-    run = p.add_run(text)
-    _fonts(run, east, size, bold=bold)
+    fmt.line_spacing = Cm(line_cm or ws_mod.LAYOUT["text_line"])
+    pos = 0
+    for m in RUBY.finditer(text):
+        if m.start() > pos:
+            _fonts(p.add_run(text[pos:m.start()]), east, size, bold=bold)
+        _ruby_run(p, m.group(1), m.group(2), size, bold, east)
+        pos = m.end()
+    if pos < len(text) or not text:
+        _fonts(p.add_run(text[pos:]), east, size, bold=bold)
     if center:
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     return p
@@ -512,27 +546,32 @@ def _gap(doc) -> None:
 
 
 def worksheet_docx(item: Item, n: int, ws: "ws_mod.Worksheet") -> bytes:
-    """One 学习单 on one A4 page: the heights follow worksheet.LAYOUT, the same numbers the
-    checker uses to refuse a worksheet that would not fit."""
-    L = ws_mod.LAYOUT
+    """One 学习单 on one A4 page: the heights follow worksheet.layout(grade), the same numbers the
+    checker uses to refuse a worksheet that would not fit. Grades 1–3 get bigger type, taller
+    lines, 拼音 over new characters and the drawings to colour."""
+    from . import drawing
+    from .paths import ROOT
+    L = ws_mod.layout(item.meta.grade)
+    size, line = L["font_pt"], L["text_line"]
     doc = new_document()
     sec = doc.sections[0]
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(sec, side, Cm(L["margin"]))
     width = Cm(L["page_width"] - 2 * L["margin"])
-    _ws_para(doc, ws.title, 16, bold=True, east=HEAD_FONT, center=True)
-    _ws_para(doc, f"{data.label('grades', item.meta.grade)} · {item.meta.title} · 学习单{n}", 9, center=True)
+    _ws_para(doc, ws.title, 16 if size <= 12 else 20, bold=True, east=HEAD_FONT, center=True)
+    _ws_para(doc, f"{data.label('grades', item.meta.grade)} · {drawing.plain(item.meta.title)} · 学习单{n}", 9, center=True)
     if ws.intro:
-        _ws_para(doc, ws.intro)
+        _ws_para(doc, ws.intro, size, line_cm=line)
         _gap(doc)
     k = 0
+    root = item.path.parents[2] if len(item.path.parents) > 2 else ROOT
     for it in ws.items:
         if it.kind == "text":
-            _ws_para(doc, it.text)
+            _ws_para(doc, it.text, size, line_cm=line)
             _gap(doc)
             continue
         k += 1
-        _ws_para(doc, f"{k}. {it.prompt}", bold=True)
+        _ws_para(doc, f"{k}. {it.prompt}" if it.prompt else f"{k}.", size, bold=True, line_cm=line)
         if it.kind in ("lines", "box"):
             rows = it.lines if it.kind == "lines" else 1
             table = doc.add_table(rows=rows, cols=1)
@@ -543,23 +582,31 @@ def worksheet_docx(item: Item, n: int, ws: "ws_mod.Worksheet") -> bytes:
                 else:
                     _cell_borders(row.cells[0], top="single", bottom="single", left="single", right="single")
             _widths(table, (width,))
+        elif it.kind == "drawing":
+            height_cm = it.drawing_lines * L["box_line"] - 0.2
+            path = drawing.folder(root) / it.drawing
+            p = _para(doc)
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            p.paragraph_format.space_before = p.paragraph_format.space_after = Pt(0)
+            p.paragraph_format.line_spacing = Cm(it.drawing_lines * L["box_line"])
+            p.add_run().add_picture(io.BytesIO(drawing.png(path, height_cm)), height=Cm(height_cm))
         elif it.kind == "choices":
             per = L["choices_per_line"]
             for i in range(0, len(it.choices), per):
-                _ws_para(doc, "　　".join(f"□ {c}" for c in it.choices[i:i + per]))
+                _ws_para(doc, "　　".join(f"□ {c}" for c in it.choices[i:i + per]), size, line_cm=line)
         else:
             cols = it.table.columns
             table = doc.add_table(rows=1 + it.table.rows, cols=len(cols))
             table.style = "Table Grid"
             _exact(table.rows[0], L["table_head"])
             for i, c in enumerate(cols):
-                _set_cell(table.rows[0].cells[i], c, bold=True, center=True)
+                _set_cell(table.rows[0].cells[i], drawing.plain(c), bold=True, center=True)
                 _shade(table.rows[0].cells[i])
             for row in table.rows[1:]:
                 _exact(row, L["table_row"])
             _widths(table, [Cm((L["page_width"] - 2 * L["margin"]) / len(cols))] * len(cols))
         _gap(doc)
-    return to_bytes(doc, f"学习单：{ws.title}")
+    return to_bytes(doc, f"学习单：{drawing.plain(ws.title)}")
 
 
 def worksheets_docx(lessons: list[Item], heading: str) -> bytes:

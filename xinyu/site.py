@@ -15,6 +15,8 @@ from markupsafe import escape
 from . import data
 from . import escape as esc
 from .content import Item, Library
+from .drawing import RUBY
+from .drawing import FOLDER as DRAWINGS
 from .worksheet import Worksheet
 
 LANGS = ("zh", "en")
@@ -63,7 +65,7 @@ def help_box(src_uri: str, lang: str) -> str:
     return _admonition("tip", t(lang, "help_box_title"), t(lang, "help_box", help=rel(src_uri, HELP)))
 
 
-DOWNLOAD = re.compile(r'href="xinyu-download:([^"]+)"')
+DOWNLOAD = re.compile(r'(href|src)="xinyu-download:([^"]+)"')
 
 
 def download_link(path: str, text: str) -> str:
@@ -83,18 +85,24 @@ def lesson_downloads(item: Item, lang: str) -> str:
     return " · ".join(links)
 
 
+def ruby_html(text: str) -> str:
+    """Escaped text with 拼音 marks {汉字|hàn zì} as <ruby>."""
+    return RUBY.sub(r"<ruby>\1<rt>\2</rt></ruby>", str(escape(text)))
+
+
 def worksheet_html(item: Item, n: int, ws: Worksheet, lang: str, downloads: bool = False) -> str:
     """A 学习单 as a card that prints on its own A4 page (print.css), every text escaped.
 
     One block of HTML with no blank line, so that Markdown passes it through untouched."""
-    e = escape
+    e = ruby_html
     label = t(lang, "worksheet_n", n=n)
     bar = [f'<span class="xy-ws-label">{e(label)}</span>',
            f'<button type="button" class="md-button xy-ws-print" data-target="worksheet-{n}">{e(t(lang, "print_worksheet"))}</button>']
     if downloads:
         from .export import worksheet_docx_uri
         bar.append(download_link(worksheet_docx_uri(item, n), e(t(lang, "word_worksheet", n=n))))
-    out = [f'<section class="xy-ws" id="worksheet-{n}" aria-label="{e(label)}{e(t(lang, "colon"))}{e(ws.title)}">',
+    young = " xy-ws-young" if item.meta.grade in (1, 2, 3) else ""
+    out = [f'<section class="xy-ws{young}" id="worksheet-{n}" aria-label="{escape(label)}{escape(t(lang, "colon"))}{escape(ws.title)}">',
            '<div class="xy-ws-bar">' + " ".join(bar) + "</div>",
            f'<p class="xy-ws-title">{e(ws.title)}</p>',
            f'<p class="xy-ws-lesson">{e(item.meta.title)}</p>']
@@ -106,11 +114,15 @@ def worksheet_html(item: Item, n: int, ws: Worksheet, lang: str, downloads: bool
             out.append(f'<p class="xy-ws-text">{e(it.text)}</p>')
             continue
         k += 1
-        out.append(f'<div class="xy-ws-item"><p class="xy-ws-prompt"><span class="xy-ws-num">{k}.</span> {e(it.prompt)}</p>')
+        prompt = f' {e(it.prompt)}' if it.prompt else ""
+        out.append(f'<div class="xy-ws-item"><p class="xy-ws-prompt"><span class="xy-ws-num">{k}.</span>{prompt}</p>')
         if it.kind == "lines":
             out.append('<div class="xy-ws-lines">' + '<span class="xy-ws-line"></span>' * it.lines + "</div>")
         elif it.kind == "box":
             out.append(f'<div class="xy-ws-box xy-h{it.box}"></div>')
+        elif it.kind == "drawing":
+            alt = escape(RUBY.sub(r"\1", it.prompt or ws.title))
+            out.append(f'<div class="xy-ws-drawing xy-h{it.drawing_lines}"><img src="xinyu-download:{DRAWINGS}/{it.drawing}" alt="{alt}"></div>')
         elif it.kind == "choices":
             out.append('<ul class="xy-ws-choices">' + "".join(f"<li>{e(c)}</li>" for c in it.choices) + "</ul>")
         else:
@@ -571,6 +583,13 @@ def plans_index(lib: Library, lang: str) -> str:
     for g in data.vocabularies()["grades"]:
         parts.append(f"- [{data.label('grades', g, lang)}](grade-{g:02d}.md)\n")
     return "".join(parts)
+
+
+def drawing_files(lib: Library) -> dict[str, bytes]:
+    """The line drawings (lessons/drawings/*.svg), placed in the site beside the lessons."""
+    from .paths import ROOT
+    folder = (lib.root or ROOT) / DRAWINGS
+    return {f"{DRAWINGS}/{p.name}": p.read_bytes() for p in sorted(folder.glob("*.svg"))} if folder.is_dir() else {}
 
 
 def generated_downloads(lib: Library) -> dict[str, bytes]:
