@@ -9,6 +9,7 @@
 """
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import posixpath
@@ -73,6 +74,7 @@ def _start_exports(lib) -> None:
     while MkDocs builds both languages (the machine has two cores), and copied into the site at
     the end. Pages link to them through `xinyu-download:` addresses, made relative as each page
     is written."""
+    _stop_exports()        # mkdocs serve: a previous build that failed may have left one running
     STATE["shared"] = export.download_uris(lib) if lib.downloads else []
     if not lib.downloads:
         return
@@ -98,6 +100,23 @@ def _finish_exports(site_dir: Path) -> None:
             shutil.copyfile(os.path.join(STATE["export_dir"], uri), target)
     finally:
         shutil.rmtree(STATE.pop("export_dir"), ignore_errors=True)
+
+
+def _stop_exports() -> None:
+    """A build that stops early (an error, Ctrl+C) leaves no export process and no temp folder."""
+    job = STATE.pop("export", None)
+    if job is not None and job.poll() is None:
+        job.kill()
+        job.communicate()
+    if STATE.get("export_dir"):
+        shutil.rmtree(STATE.pop("export_dir"), ignore_errors=True)
+
+
+atexit.register(_stop_exports)
+
+
+def on_build_error(error):
+    _stop_exports()
 
 
 def _dest(uri: str, lang: str, config) -> str:

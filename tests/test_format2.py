@@ -286,7 +286,7 @@ def test_cli_exports_lesson_worksheets_and_slides(tree2, tmp_path):
     run = subprocess.run([sys.executable, str(ROOT / "scripts" / "export.py"), "--root", str(tree2.root),
                           "--lesson", "g08-au-fixture-format2", "--out", str(tmp_path)], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
-    names = sorted(p.name for p in tmp_path.iterdir())
+    names = sorted(p.name for p in tmp_path.iterdir() if p.name != ".xinyu-outputs.json")
     assert names == ["g08-au-fixture-format2-学习单1.docx", "g08-au-fixture-format2-学习单2.docx",
                      "g08-au-fixture-format2-课件.pptx", "g08-au-fixture-format2.docx"]
 

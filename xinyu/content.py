@@ -1,6 +1,7 @@
 """The library of content: lessons, parent modules and training units, read from disk."""
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -206,9 +207,36 @@ def content_files(root: Path | None = None) -> list[tuple[str, Path]]:
     return found
 
 
+MISNAMED = (".md", ".markdown", ".mdown", ".mkd", ".md.txt", ".markdown.txt", ".txt")
+
+
+def misnamed_files(root: Path | None = None) -> list[Problem]:
+    """Files in the content folders that look like content but would be skipped for their name
+    (.MD, .md.txt, .markdown …): an error each, so that nothing is dropped without a word."""
+    out = []
+    for folder in (root / v.name if root else v for v in CONTENT_DIRS.values()):
+        if not folder.is_dir():
+            continue
+        unreadable = []
+        files = [Path(d) / f for d, _, names in os.walk(folder, onerror=unreadable.append) for f in names]
+        for exc in unreadable:
+            out.append(Problem(Path(exc.filename or folder), 1, f"the folder cannot be read ({exc.strerror or exc}), so its files are not checked",
+                               "give yourself permission to read it (or ask IT)", rule="file-name"))
+        for path in sorted(files):
+            name = path.name
+            if not path.is_file() or name.endswith(".md") or name.startswith("."):
+                continue
+            if name.lower().endswith(MISNAMED):
+                stem = re.sub(r"(\.(md|markdown|mdown|mkd))?(\.txt)?$", "", name, flags=re.I)
+                out.append(Problem(path, 1, f"'{name}' is not read: content files end in .md (lowercase)",
+                                   f"rename it to {stem}.md", rule="file-name"))
+    return out
+
+
 def load(root: Path | None = None) -> Library:
     """Read every content file under `root` (the project by default)."""
     lib = Library(root=root)
+    lib.problems.extend(misnamed_files(root))
     for kind, path in content_files(root):
         item, problems = load_item(kind, path)
         lib.problems.extend(problems)

@@ -113,7 +113,50 @@ def _runs(paragraph, text: str, bold: bool = False):
         paragraph.add_run(text[pos:]).bold = bold or None
 
 
+TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+
+
+def _cells(line: str) -> list[str]:
+    """The cells of a Markdown table row; an escaped pipe (\\|) stays in its cell."""
+    inner = line.strip()[1:-1]
+    return [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", inner)]
+
+
+def _add_table(container, rows: list[str]) -> None:
+    """A Markdown table as a real Word table (header row bold and shaded)."""
+    header = _cells(rows[0])
+    body = [_cells(r) for r in rows[2:]]
+    cols = max([len(header)] + [len(r) for r in body])
+    table = container.add_table(1 + len(body), cols)
+    table.style = "Table Grid"
+    for r, cells in enumerate([header] + body):
+        for c in range(cols):
+            cell = table.rows[r].cells[c]
+            _set_cell(cell, cells[c] if c < len(cells) else "", bold=r == 0)
+            if r == 0:
+                _shade(cell)
+
+
 def add_markdown(container, text: str) -> None:
+    """Markdown paragraphs, lists, quotes and tables into a document or a table cell."""
+    lines = text.split("\n")
+    start = 0
+    i = 0
+    while i < len(lines):
+        if TABLE_ROW.match(lines[i]) and i + 1 < len(lines) and TABLE_RULE.match(lines[i + 1]):
+            end = i + 2
+            while end < len(lines) and TABLE_ROW.match(lines[end]):
+                end += 1
+            _add_paragraphs(container, "\n".join(lines[start:i]))
+            _add_table(container, lines[i:end])
+            start = i = end
+            continue
+        i += 1
+    _add_paragraphs(container, "\n".join(lines[start:]))
+
+
+def _add_paragraphs(container, text: str) -> None:
     """Markdown paragraphs, lists and quotes into a document or a table cell."""
     first_cell_paragraph = getattr(container, "paragraphs", None)
     reuse = first_cell_paragraph[0] if first_cell_paragraph and not first_cell_paragraph[0].text and hasattr(container, "width") else None
