@@ -215,4 +215,5 @@ def test_a_grade_one_worksheet_prints_with_its_drawing_on_one_page(server, page,
     page.pdf(path=str(pdf), format="A4", print_background=True)
     reader = PdfReader(str(pdf))
     assert len(reader.pages) == 1
-    assert "/XObject" in str(reader.pages[0]["/Resources"])              # the drawing is on the page
+    # The drawing is printed as vector lines: the page holds far more drawing operators than text alone.
+    assert len(reader.pages[0].get_contents().get_data()) > 20_000
