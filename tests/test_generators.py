@@ -67,27 +67,13 @@ def test_contacts_show_only_verified_details():
             assert c["pending"]["zh"] in table
 
 
-def test_search_split_and_subwords():
-    docs = [{"location": "", "title": "首页", "text": "入学适应"},
-            {"location": "help/", "title": "求助", "text": ""},
-            {"location": "en/", "title": "Home", "text": "hello"},
-            {"location": "en/lessons/x/", "title": "Lesson", "text": "card"},
-            {"location": "en/lessons/x/#step", "title": "步骤", "text": "中文"}]
-    zh = search.split_entries(docs, "zh", set())
-    en = search.split_entries(docs, "en", {"en/lessons/x/"})
-    assert [d["location"] for d in zh] == ["", "help/"]
-    assert [d["location"] for d in en] == ["", "lessons/x/"]
-    zh[1]["tags"] = ["入学适应"]
-    search.add_subwords(zh, lambda run: ["入学", "适应", "入学适应"] if run == "入学适应" else [run])
-    assert zh[0]["parts"] == "入学\u200b适应"
-    assert zh[1]["tagparts"] == "入学\u200b适应" and "tagparts" not in zh[0]
-
-
 def test_localise_config():
     html = '<script id="__config" type="application/json">{"base": "../..", "search": "x"}</script>'
     out = search.localise_config(html, "en")
     assert json.loads(out.split(">", 1)[1].split("</script>")[0])["base"] == "../../en/"
     assert search.localise_config(html, "zh") == html
+    out = search.localise_config(html, "zh", worker="../assets/javascripts/search-worker.js")
+    assert json.loads(out.split(">", 1)[1].split("</script>")[0]) == {"base": "../..", "search": "../assets/javascripts/search-worker.js"}
 
 
 def test_scaffold_makes_a_fresh_id(tree):
@@ -145,14 +131,6 @@ def test_parent_module_has_three_faces(lib):
     assert "开学第一周：多听少问" in handout and "## 家长学校活动方案" not in handout
     english = site.render_item(module, "en", lib)
     assert "## Three things to try this week" in english and "这周可以试试的三件事" not in english
-
-
-def test_index_entries_lose_separators_around_punctuation_only():
-    d = {"title": "初一\u200b，\u200b新生", "text": "<p>在\u200b“\u200b变化\u200b地图\u200b”\u200b里\u200b。</p>"}
-    search.compact_entry(d)
-    assert d == {"title": "初一，新生", "text": "在“变化\u200b地图”里。"}
-    import re
-    assert re.split(search.SEPARATOR, d["text"]) == ["在", "变化", "地图", "里", ""]
 
 
 def test_reload_forgets_data_files_read_before():
