@@ -36,6 +36,8 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from itertools import filterfalse
+from operator import add
 from pathlib import Path
 
 from . import data
@@ -65,12 +67,13 @@ def stem(word: str) -> str:
 def terms(text: str, stopwords: frozenset = frozenset()) -> list[str]:
     """Character pairs of Chinese runs; stemmed English words of two or more letters."""
     out: list[str] = []
+    stop = stopwords.__contains__
     for run in TOKEN.findall(normalise(text)):
         if "a" <= run[0] <= "z" or "0" <= run[0] <= "9":
             if len(run) > 1 and run not in stopwords:
                 out.append(stem(run))
         else:
-            out.extend(p for p in (run[i:i + 2] for i in range(len(run) - 1)) if p not in stopwords)
+            out.extend(filterfalse(stop, map(add, run, run[1:])))   # the character pairs, fast
     return out
 
 
@@ -223,8 +226,9 @@ def _weighted_terms(doc: Doc, stop: frozenset) -> tuple[Counter, int]:
     for name, text in fields.items():
         found = terms(text, stop)
         length += len(found)
-        for term in found:
-            tf[term] += FIELDS[name]
+        weight = FIELDS[name]
+        for term, count in Counter(found).items():
+            tf[term] += count * weight
     return tf, length
 
 
@@ -246,20 +250,16 @@ def build(docs: list[Doc], lang: str, strings: dict, vocab: dict | None = None, 
     df: Counter = Counter()
     for tf, _ in weighted:
         df.update(tf.keys())
-    postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    idf = {term: math.log(1 + (n - f + 0.5) / (f + 0.5)) * (K1 + 1) * SCALE for term, f in df.items()}
+    encoded: dict[str, list[int]] = defaultdict(list)     # term → [doc delta, score, doc delta, score, …]
+    last: dict[str, int] = {}
     for i, (tf, length) in enumerate(weighted):
         norm = K1 * (1 - B + B * length / avg)
         for term, w in tf.items():
-            idf = math.log(1 + (n - df[term] + 0.5) / (df[term] + 0.5))
-            postings[term].append((i, max(1, round(idf * w * (K1 + 1) / (w + norm) * SCALE))))
-
-    encoded = {}
-    for term, plist in postings.items():
-        flat, prev = [], 0
-        for doc_id, score in plist:
-            flat += [doc_id - prev, score]
-            prev = doc_id
-        encoded[term] = flat
+            flat = encoded[term]
+            flat.append(i - last.get(term, 0))
+            flat.append(round(idf[term] * w / (w + norm)) or 1)
+            last[term] = i
     total = sum(len(t) + 4 * len(v) for t, v in encoded.items())
     count = shard_count(total)
     shards: list[dict] = [{} for _ in range(count)]

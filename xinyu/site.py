@@ -225,9 +225,6 @@ def _fill_body(item: Item, lang: str, downloads: bool = False) -> str:
         elif line.strip() == "## 设计依据" and getattr(m, "lesson_type", None):
             out += ["", f"**{t('zh', 'lesson_type')}**：{m.lesson_type}"]
     body = "\n".join(out)
-    # Some sections stay on the page but out of search (data/site.yml, search_exclude).
-    for title in data.site().get("search_exclude", {}).get(item.kind, []):
-        body = re.sub(rf"^## {re.escape(title)}\s*$", f"## {title} {{ data-search-exclude }}", body, flags=re.M)
     return re.sub(r"<!--.*?-->\n?", "", body, flags=re.S)
 
 
@@ -618,7 +615,7 @@ def finder_page(lib: Library, lang: str) -> str:
     ]
     title = t(lang, "finder_title")
     parts = [_front({"title": title, "hide": ["toc"]}), f"# {title}\n\n", t(lang, "finder_intro") + "\n\n"]
-    parts.append('<div class="xy-finder" data-xy-finder>\n<form class="xy-finder__filters" role="search" aria-label="'
+    parts.append('<div class="xy-finder" data-xy-finder markdown>\n<form class="xy-finder__filters" role="search" aria-label="'
                  + html.escape(title) + '">\n')
     parts += [_finder_chips(k, opts, lang) for k, opts in groups]
     parts.append(f'<details class="xy-finder__more"><summary>{html.escape(t(lang, "finder_more"))}</summary>\n')
