@@ -72,6 +72,7 @@ WAIT_RESULTS = """async ([query]) => {
     obs.observe(list, {childList: true, subtree: true});
     box.value = query;
     box.dispatchEvent(new InputEvent('input', {bubbles: true}));
+    box.dispatchEvent(new KeyboardEvent('keyup', {bubbles: true}));   // as a key press would (older builds search on keyup only)
     setTimeout(() => { obs.disconnect(); resolve(-1); }, 60000);
   });
 }"""
@@ -85,6 +86,7 @@ TYPE_ONE = """async ([value]) => {
     obs.observe(result, {childList: true, subtree: true, characterData: true});
     box.value = value;
     box.dispatchEvent(new InputEvent('input', {bubbles: true}));
+    box.dispatchEvent(new KeyboardEvent('keyup', {bubbles: true}));
     setTimeout(() => { obs.disconnect(); resolve(-1); }, 10000);
   });
 }"""

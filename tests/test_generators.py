@@ -1,5 +1,6 @@
 """The page generators, search splitting and scaffold, tested without MkDocs."""
 import json
+import re
 
 import pytest
 
@@ -140,3 +141,26 @@ def test_reload_forgets_data_files_read_before():
     data.reload()                                                  # what the hook does at each build
     again = (data.site(), data.contacts(), site.strings(), training.paths_file())
     assert all(a is not b and a == b for a, b in zip(first, again))
+
+
+def test_lesson_finder_has_one_card_per_lesson_with_its_filters_and_escapes_titles(tree):
+    from conftest import make_lesson
+    make_lesson(tree, "g05-sp-fixture-two", 5, "spring", [9], topics=("career", "self"), moment="graduation")
+    tree.edit(LESSON, "title: 测试用教案：认识新同学", 'title: "测试用教案：<b>认识</b> & [新同学]"')
+    lib = content.load(tree.root)
+    lib.downloads = False
+    md = site.finder_page(lib, "zh")
+    cards = re.findall(r'<li class="xy-card [^"]*" ([^>]*) markdown>', md)
+    assert len(cards) == len(lib.lessons) + len(lib.classmeetings) == 2
+    two = next(c for c in cards if 'data-grade="5"' in c)
+    for attr in ('data-stage="upper-primary"', 'data-semester="spring"', 'data-topic="career self"', 'data-moment="graduation"',
+                 'data-kind="lesson"', 'data-length="40"'):
+        assert attr in two, attr
+    assert "&lt;b&gt;认识&lt;/b&gt; &amp; &#91;新同学&#93;](grade-07/g07-au-fixture-lesson.md)" in md
+    assert "<b>认识</b>" not in md
+    for key in ("stage", "grade", "topic", "semester", "moment", "kind", "slot", "method", "length"):
+        assert f'data-key="{key}"' in md, key
+    assert 'data-value="junior"' in md and 'data-value="career"' in md
+    en = site.finder_page(lib, "en")
+    assert "# Lesson finder" in en and "Career planning" in en
+    assert site.FINDER in site.generated_pages(lib, "zh") and "(finder.md)" in site.generated_pages(lib, "zh")["lessons/index.md"]
