@@ -136,7 +136,7 @@ def test_parent_pages_fit_a_phone(browser, server, module):
     context.close()
 
 
-AUDITED = ["index.md", "lessons/grade-07/index.md", LESSON.src_uri, PARENT.src_uri, "help.md", "coverage.md"]
+AUDITED = ["index.md", "lessons/grade-07/index.md", LESSON.src_uri, PARENT.src_uri, "help.md", "coverage.md", "lessons/finder.md"]
 
 
 @pytest.mark.parametrize("uri", AUDITED)
