@@ -19,6 +19,7 @@ from .model import TIMED_SECTION, required_sections
 from .paths import DATA, DOCS, ROOT
 from . import drawing
 from . import worksheet as ws_mod
+from .userfiles import UserError, read_text
 
 LINK = re.compile(r"(?<!!)\[([^\]]*)\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
 EXTERNAL = re.compile(r"(https?://|ftp://|www\.)[^\s)）>]+|[\w.+-]+@[\w-]+\.[\w.]+", re.I)
@@ -794,6 +795,32 @@ def rule_activity_across_grades(lib: Library, ctx) -> list[Problem]:
 LIBRARY_RULES = [rule_unique_ids, rule_near_duplicates, rule_activity_reuse, rule_characters, rule_activity_across_grades]
 
 
+RAW_HTML = re.compile(r"<\s*/?\s*[A-Za-z!]")
+TITLE_MARKUP = re.compile(r"[|*\[\]]")
+
+
+def rule_plain_text(item: Item, ctx) -> list[Problem]:
+    """Titles, summaries and tags are plain text: they land in tables, links, headings and the
+    page head, so raw HTML there (and |, *, [ ] in a title) is refused."""
+    out = []
+    fields = [("title", item.meta.title), ("title_en", item.meta.title_en), ("summary", item.meta.summary)]
+    fields += [("tags", tag) for tag in getattr(item.meta, "tags", [])]
+    for key, value in fields:
+        if not value:
+            continue
+        m = RAW_HTML.search(value)
+        if m:
+            out.append(_problem(item, item.doc.line_of(key), f"'{key}' contains HTML ('{value[m.start():m.start() + 12]}…')",
+                                "write it as plain text, without < >", "plain-text"))
+        elif key.startswith("title") and TITLE_MARKUP.search(value):
+            out.append(_problem(item, item.doc.line_of(key), f"'{key}' contains '{TITLE_MARKUP.search(value).group(0)}', which is table or link markup",
+                                "leave out | * [ ] (use full-width ｜ ＊ 【 】 if you need them)", "plain-text"))
+    return out
+
+
+ITEM_RULES.append(rule_plain_text)
+
+
 # --------------------------------------------------------------------------- data files and site pages
 
 def check_contacts(path: Path | None = None) -> list[Problem]:
@@ -824,7 +851,11 @@ def check_docs(docs: Path = DOCS) -> list[Problem]:
             if not en.exists():
                 out.append(Problem(page, 1, f"site page {rel} has no English version",
                                    f"add {en.relative_to(docs.parent).as_posix()}: every non-lesson page exists in both languages", rule="translation"))
-        lines = list(enumerate(page.read_text(encoding="utf-8").split("\n"), start=1))
+        try:
+            lines = list(enumerate(read_text(page).split("\n"), start=1))
+        except UserError as exc:
+            out.append(Problem(page, 1, str(exc).removeprefix(f"{page}: "), rule="encoding"))
+            continue
         make = lambda n, msg, fix, rule, page=page: Problem(page, n, msg, fix, "error", rule)
         out.extend(safety_problems(page, lines, False, make))
     return out

@@ -14,7 +14,10 @@ import yaml
 from markupsafe import escape
 
 from . import data
+from . import escape as esc
 from .content import Item, Library
+from .drawing import RUBY
+from .drawing import FOLDER as DRAWINGS
 from .worksheet import Worksheet
 
 LANGS = ("zh", "en")
@@ -37,6 +40,8 @@ def rel(from_uri: str, to_uri: str) -> str:
 
 
 def _front(meta: dict) -> str:
+    meta = {k: ([esc.page_meta(x) for x in v] if isinstance(v, list) else esc.page_meta(v)) if k in ("title", "description", "tags") else v
+            for k, v in meta.items()}
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n"
 
 
@@ -61,7 +66,7 @@ def help_box(src_uri: str, lang: str) -> str:
     return _admonition("tip", t(lang, "help_box_title"), t(lang, "help_box", help=rel(src_uri, HELP)))
 
 
-DOWNLOAD = re.compile(r'href="xinyu-download:([^"]+)"')
+DOWNLOAD = re.compile(r'(href|src)="xinyu-download:([^"]+)"')
 
 
 def download_link(path: str, text: str) -> str:
@@ -81,18 +86,24 @@ def lesson_downloads(item: Item, lang: str) -> str:
     return " · ".join(links)
 
 
+def ruby_html(text: str) -> str:
+    """Escaped text with 拼音 marks {汉字|hàn zì} as <ruby>."""
+    return RUBY.sub(r"<ruby>\1<rt>\2</rt></ruby>", str(escape(text)))
+
+
 def worksheet_html(item: Item, n: int, ws: Worksheet, lang: str, downloads: bool = False) -> str:
     """A 学习单 as a card that prints on its own A4 page (print.css), every text escaped.
 
     One block of HTML with no blank line, so that Markdown passes it through untouched."""
-    e = escape
+    e = ruby_html
     label = t(lang, "worksheet_n", n=n)
     bar = [f'<span class="xy-ws-label">{e(label)}</span>',
            f'<button type="button" class="md-button xy-ws-print" data-target="worksheet-{n}">{e(t(lang, "print_worksheet"))}</button>']
     if downloads:
         from .export import worksheet_docx_uri
         bar.append(download_link(worksheet_docx_uri(item, n), e(t(lang, "word_worksheet", n=n))))
-    out = [f'<section class="xy-ws" id="worksheet-{n}" aria-label="{e(label)}{e(t(lang, "colon"))}{e(ws.title)}">',
+    young = " xy-ws-young" if item.meta.grade in (1, 2, 3) else ""
+    out = [f'<section class="xy-ws{young}" id="worksheet-{n}" aria-label="{escape(label)}{escape(t(lang, "colon"))}{escape(ws.title)}">',
            '<div class="xy-ws-bar">' + " ".join(bar) + "</div>",
            f'<p class="xy-ws-title">{e(ws.title)}</p>',
            f'<p class="xy-ws-lesson">{e(item.meta.title)}</p>']
@@ -104,11 +115,15 @@ def worksheet_html(item: Item, n: int, ws: Worksheet, lang: str, downloads: bool
             out.append(f'<p class="xy-ws-text">{e(it.text)}</p>')
             continue
         k += 1
-        out.append(f'<div class="xy-ws-item"><p class="xy-ws-prompt"><span class="xy-ws-num">{k}.</span> {e(it.prompt)}</p>')
+        prompt = f' {e(it.prompt)}' if it.prompt else ""
+        out.append(f'<div class="xy-ws-item"><p class="xy-ws-prompt"><span class="xy-ws-num">{k}.</span>{prompt}</p>')
         if it.kind == "lines":
             out.append('<div class="xy-ws-lines">' + '<span class="xy-ws-line"></span>' * it.lines + "</div>")
         elif it.kind == "box":
             out.append(f'<div class="xy-ws-box xy-h{it.box}"></div>')
+        elif it.kind == "drawing":
+            alt = escape(RUBY.sub(r"\1", it.prompt or ws.title))
+            out.append(f'<div class="xy-ws-drawing xy-h{it.drawing_lines}"><img src="xinyu-download:{DRAWINGS}/{it.drawing}" alt="{alt}"></div>')
         elif it.kind == "choices":
             out.append('<ul class="xy-ws-choices">' + "".join(f"<li>{e(c)}</li>" for c in it.choices) + "</ul>")
         else:
@@ -142,7 +157,7 @@ def _position(item: Item, lib: Library, lang: str) -> str:
     parts = [where]
     for key, other in (("previous", n - 1), ("next", n + 1)):
         if 0 <= other < len(seq):
-            parts.append(f"{t(lang, key)}{t(lang, 'colon')}[{title_of(seq[other], lang)}]({rel(src, seq[other].src_uri)})")
+            parts.append(f"{t(lang, key)}{t(lang, 'colon')}[{esc.md_cell(title_of(seq[other], lang))}]({rel(src, seq[other].src_uri)})")
     return "<br>".join(parts)
 
 
@@ -232,7 +247,7 @@ def render_overview(item: Item, lib: Library, lang: str) -> str:
     """A grade's semester overview: aims, the ordered lessons, how they build on each other."""
     m, src = item.meta, item.src_uri
     title = title_of(item, lang)
-    parts = [_front({"title": title}), f"# {title}\n\n"]
+    parts = [_front({"title": title}), f"# {esc.md_inline(title)}\n\n"]
     if lang == "en":
         parts.append(_admonition("note", t(lang, "untranslated_title"), t(lang, "untranslated_note")))
     body = item.doc.section("本学期目标").own_text.strip()
@@ -282,7 +297,7 @@ def render_parent_extra(item: Item, face: str, lang: str) -> str:
     front = {"title": title, "description": item.meta.summary}
     if face == "handout":
         front["search"] = {"exclude": True}      # the handout repeats the reading page
-    parts = [_front(front), f"# {title}\n\n"]
+    parts = [_front(front), f"# {esc.md_inline(title)}\n\n"]
     parts.append(f"[{t(lang, 'back_to_module')}]({rel(uri, item.src_uri)})\n\n")
     if face == "session":
         parts.append(t(lang, "session_intro", minutes=item.meta.session_minutes) + "\n\n")
@@ -304,12 +319,12 @@ def render_item(item: Item, lang: str, lib: Library | None = None) -> str:
     if lang == "zh":
         tags += [x for x in m.tags if x not in tags]
     front = {"title": title_of(item, lang), "description": m.summary, "tags": tags}
-    head = f"# {title_of(item, lang)}\n\n"
+    head = f"# {esc.md_inline(title_of(item, lang))}\n\n"
     if lang == "en" and m.title_en:
-        head += f"<p lang=\"zh-Hans\">{m.title}</p>\n\n"
+        head += f"<p lang=\"zh-Hans\">{esc.html(m.title)}</p>\n\n"
     parts = [_front(front), head]
     if lang == "zh":
-        parts.append(f"{m.summary}\n\n")
+        parts.append(f"{esc.md_inline(m.summary)}\n\n")
     card = _card(item, lang, lib)
     if lang == "zh":
         # The summary table repeats the tags and names the neighbouring lessons: on the Chinese
@@ -332,7 +347,7 @@ def render_item(item: Item, lang: str, lib: Library | None = None) -> str:
         parts.append(read(translated).body.strip() + "\n\n")
     elif lang == "en":
         parts.append(_admonition("note", t(lang, "untranslated_title"), t(lang, "untranslated_note")))
-        parts.append(f'<div lang="zh-Hans" markdown data-search-exclude>\n\n{m.summary}\n\n{_fill_body(item, lang).strip()}\n\n</div>\n\n')
+        parts.append(f'<div lang="zh-Hans" markdown data-search-exclude>\n\n{esc.md_inline(m.summary)}\n\n{_fill_body(item, lang).strip()}\n\n</div>\n\n')
     else:
         parts.append(_fill_body(item, lang, downloads=bool(lib and lib.downloads)).strip() + "\n\n")
     parts.append(help_box(item.src_uri, lang))
@@ -347,9 +362,9 @@ def _lesson_rows(lessons: list[Item], from_uri: str, lang: str, with_grade: bool
     for n, i in enumerate(lessons, start=1):
         m = i.meta
         cells = ([str(n)] if numbered else []) + ([data.label("grades", m.grade, lang)] if with_grade else []) + [
-            _weeks(m.weeks, lang), f"[{title_of(i, lang)}]({rel(from_uri, i.src_uri)})",
-            "、".join(data.label("topics", c, lang) for c in m.topics),
-            data.label("moments", m.moment, lang) if m.moment else "",
+            _weeks(m.weeks, lang), f"[{esc.md_cell(title_of(i, lang))}]({rel(from_uri, i.src_uri)})",
+            esc.md_cell("、".join(data.label("topics", c, lang) for c in m.topics)),
+            esc.md_cell(data.label("moments", m.moment, lang)) if m.moment else "",
         ]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n\n"
@@ -365,7 +380,7 @@ def grade_page(lib: Library, grade: int, lang: str) -> str:
         parts.append(f"## {data.label('semesters', sem, lang)}\n\n")
         overview = lib.overview(grade, sem)
         if overview:
-            parts.append(f"[{title_of(overview, lang)}]({rel(uri, overview.src_uri)})\n\n")
+            parts.append(f"[{esc.md_inline(title_of(overview, lang))}]({rel(uri, overview.src_uri)})\n\n")
         if lessons and lib.downloads:
             from .export import pack_uri
             parts.append(f"<p>{download_link(pack_uri(grade, sem), t(lang, 'pack'))}</p>\n\n")
@@ -425,7 +440,7 @@ STATUS = {"met": ("达标", "met"), "partly": ("部分达标", "partly met"), "u
 def _item_link(ref: str, lib: Library, from_uri: str, lang: str) -> str:
     item = lib.get(ref)
     if item:
-        return f"[{title_of(item, lang)}]({rel(from_uri, item.src_uri)})"
+        return f"[{esc.md_inline(title_of(item, lang))}]({rel(from_uri, item.src_uri)})"
     return f"[{ref}]({rel(from_uri, ref)})"
 
 
@@ -473,9 +488,9 @@ def coverage_page(lib: Library, lang: str, problems=None) -> str:
     rows = coverage.grade_topic_matrix(lib)
     top = max([1] + [r[code] for r in rows for code in topics])
     html = ['<table class="heatmap"><thead><tr><th scope="col">' + ("年级" if zh else "Grade") + "</th>"]
-    html += [f'<th scope="col">{data.label("topics", code, lang)}</th>' for code in topics] + ["</tr></thead><tbody>"]
+    html += [f'<th scope="col">{esc.html(data.label("topics", code, lang))}</th>' for code in topics] + ["</tr></thead><tbody>"]
     for r in rows:
-        html.append(f'<tr><th scope="row">{data.label("grades", r["grade"], lang)}</th>')
+        html.append(f'<tr><th scope="row">{esc.html(data.label("grades", r["grade"], lang))}</th>')
         for code in topics:
             level = 0 if r[code] == 0 else min(4, 1 + (3 * r[code]) // top)
             html.append(f'<td class="heat-{level}">{r[code]}</td>')
@@ -528,9 +543,9 @@ def plan_page(lib: Library, grade: int, lang: str) -> str:
     name = data.label("grades", grade, lang)
     title = f"{name}学期计划" if zh else f"{name}: semester plans"
     parts = [_front({"title": title, "search": {"exclude": True}}), f"# {title}\n\n"]
-    parts.append((f"按默认校历（{cal['name']['zh']}）每两周一节排出的心理课。各校考试日期不同，标注“假设”的日期请按本校校历修改，"
+    parts.append((f"按默认校历（{esc.md_inline(cal['name']['zh'])}）每两周一节排出的心理课。各校考试日期不同，标注“假设”的日期请按本校校历修改，"
                   "再用 `scripts/plan.py --calendar 本校校历.yml` 生成本校计划。\n\n") if zh else
-                 (f"Psychology lessons every two weeks on the default calendar ({cal['name']['en']}). Exam dates differ by school: "
+                 (f"Psychology lessons every two weeks on the default calendar ({esc.md_inline(cal['name']['en'])}). Exam dates differ by school: "
                   "replace the ones marked as assumed with your school's and run `scripts/plan.py --calendar your-calendar.yml`.\n\n"))
     for p in plans:
         sem = data.label("semesters", p.semester, lang)
@@ -542,13 +557,13 @@ def plan_page(lib: Library, grade: int, lang: str) -> str:
         parts.append("| " + " | ".join(head) + " |\n|---|---|---|---|\n")
         for e in p.entries:
             day = f"{e.date.month}月{e.date.day}日（周{WEEKDAYS_ZH[e.date.weekday()]}）" if zh else e.date.strftime("%a %d %b %Y")
-            lesson = f"[{title_of(e.lesson, lang)}]({rel(uri, e.lesson.src_uri)})" if e.lesson else ("空余课时" if zh else "free slot")
+            lesson = f"[{esc.md_cell(title_of(e.lesson, lang))}]({rel(uri, e.lesson.src_uri)})" if e.lesson else ("空余课时" if zh else "free slot")
             moment = data.label("moments", e.lesson.meta.moment, lang) if e.lesson and e.lesson.meta.moment else ""
             parts.append(f"| {e.week} | {day} | {lesson} | {moment} |\n")
         if p.unplaced:
             parts.append(("\n本学期课时不足，未排入：" if zh else "\nNo lesson day left for: ") +
-                         "、".join(f"[{title_of(l, lang)}]({rel(uri, l.src_uri)})" for l in p.unplaced) + "\n")
-        exams = "；".join(f"{w.name[lang] if isinstance(w.name, dict) else w.name} {w.start}–{w.end}{('（假设）' if zh else ' (assumed)') if w.assumed else ''}"
+                         "、".join(f"[{esc.md_inline(title_of(l, lang))}]({rel(uri, l.src_uri)})" for l in p.unplaced) + "\n")
+        exams = "；".join(f"{esc.md_inline(w.name[lang] if isinstance(w.name, dict) else w.name)} {w.start}–{w.end}{('（假设）' if zh else ' (assumed)') if w.assumed else ''}"
                          for w in p.exams)
         if exams:
             parts.append(("\n考试：" if zh else "\nExams: ") + exams + "\n")
@@ -567,6 +582,13 @@ def plans_index(lib: Library, lang: str) -> str:
     for g in data.vocabularies()["grades"]:
         parts.append(f"- [{data.label('grades', g, lang)}](grade-{g:02d}.md)\n")
     return "".join(parts)
+
+
+def drawing_files(lib: Library) -> dict[str, bytes]:
+    """The line drawings (lessons/drawings/*.svg), placed in the site beside the lessons."""
+    from .paths import ROOT
+    folder = (lib.root or ROOT) / DRAWINGS
+    return {f"{DRAWINGS}/{p.name}": p.read_bytes() for p in sorted(folder.glob("*.svg"))} if folder.is_dir() else {}
 
 
 def generated_downloads(lib: Library) -> dict[str, bytes]:
@@ -722,7 +744,7 @@ def contacts_table(lang: str) -> str:
 def item_list(items: list[Item], from_uri: str, lang: str) -> str:
     out = []
     for i in items:
-        out.append(f"- [{title_of(i, lang)}]({rel(from_uri, i.src_uri)})" + ("：" if lang == "zh" else " — ") + i.meta.summary)
+        out.append(f"- [{esc.md_inline(title_of(i, lang))}]({rel(from_uri, i.src_uri)})" + ("：" if lang == "zh" else " — ") + esc.md_inline(i.meta.summary))
     return "\n".join(out) + "\n" if out else t(lang, "none_yet") + "\n"
 
 
@@ -735,7 +757,7 @@ def requirement_list(lib: Library, page_uri: str, lang: str) -> str:
         serving = [i for i in lib.lessons + lib.parents + lib.training if r["id"] in i.meta.requirements]
         label = "本库中对应的内容" if lang == "zh" else "Served in this library by"
         if serving:
-            links = "、".join(f"[{title_of(i, lang)}]({rel(page_uri, i.src_uri)})" for i in serving)
+            links = "、".join(f"[{esc.md_inline(title_of(i, lang))}]({rel(page_uri, i.src_uri)})" for i in serving)
             out.append(f"{label}{t(lang, 'colon')}{links}\n")
         else:
             out.append("本库中暂无对应内容。\n" if lang == "zh" else "Nothing in the library serves it yet.\n")
@@ -776,7 +798,7 @@ def parents_by_stage(lib: Library, page_uri: str, lang: str) -> str:
     """The family section's table: each school stage by semester, then modules for any time."""
     head = [t(lang, "stage"), data.label("parent_semesters", "autumn", lang), data.label("parent_semesters", "spring", lang)]
     lines = ["| " + " | ".join(head) + " |", "|---|---|---|"]
-    link = lambda m: f"[{title_of(m, lang)}]({rel(page_uri, m.src_uri)})"
+    link = lambda m: f"[{esc.md_cell(title_of(m, lang))}]({rel(page_uri, m.src_uri)})"
     for stage in data.vocabularies()["stages"]:
         cells = []
         for sem in ("autumn", "spring"):
@@ -792,7 +814,7 @@ def parents_by_worry(lib: Library, page_uri: str, lang: str) -> str:
     for code, entry in data.vocabularies()["parent_topics"].items():
         mods = [m for m in lib.parents if code in m.meta.topics]
         if mods:
-            links = "、".join(f"[{title_of(m, lang)}]({rel(page_uri, m.src_uri)})" for m in mods)
+            links = "、".join(f"[{esc.md_inline(title_of(m, lang))}]({rel(page_uri, m.src_uri)})" for m in mods)
             out.append(f"- **{entry['worry'][lang]}**" + t(lang, "colon") + links)
     return "\n".join(out) + "\n"
 
@@ -809,7 +831,7 @@ def learning_paths(lib: Library, page_uri: str, lang: str) -> str:
         if role != "all-staff":
             out.append(("在全体教职工单元之外，还要学：" if lang == "zh" else "On top of the all-staff units:") + "\n")
         for sem, ids in zip(sems, path):
-            links = "、".join(f"[{title_of(units[u], lang)}]({rel(page_uri, units[u].src_uri)})" for u in ids if u in units)
+            links = "、".join(f"[{esc.md_inline(title_of(units[u], lang))}]({rel(page_uri, units[u].src_uri)})" for u in ids if u in units)
             out.append(f"- **{sem}**" + t(lang, "colon") + (links or "—"))
         out.append("")
     return "\n".join(out) + "\n"
