@@ -156,7 +156,7 @@ def test_lesson_finder_has_one_card_per_lesson_with_its_filters_and_escapes_titl
     for attr in ('data-stage="upper-primary"', 'data-semester="spring"', 'data-topic="career self"', 'data-moment="graduation"',
                  'data-kind="lesson"', 'data-length="40"'):
         assert attr in two, attr
-    assert "&lt;b&gt;认识&lt;/b&gt; &amp; &#91;新同学&#93;](grade-07/g07-au-fixture-lesson.md)" in md
+    assert r"[测试用教案：&lt;b&gt;认识&lt;/b&gt; &amp; \[新同学\]](grade-07/g07-au-fixture-lesson.md)" in md
     assert "<b>认识</b>" not in md
     for key in ("stage", "grade", "topic", "semester", "moment", "kind", "slot", "method", "length"):
         assert f'data-key="{key}"' in md, key

@@ -150,3 +150,11 @@ def test_crisis_words_cover_what_worried_readers_type():
         assert word in vocab["crisis"]["en"]
     for word in ("厌学", "不肯上学", "沉迷手机", "早恋", "家访"):
         assert any(word in (v.get("zh") or []) for v in vocab["pages"].values()), word
+
+
+def test_titles_are_stored_as_text_and_escaped_only_where_shown():
+    doc = search.describe("help.md", "help/", "&lt;b&gt;求助&lt;/b&gt; &amp; 热线", "<p>x</p>", LIB, "zh", site.strings()["zh"])
+    assert doc.title == "<b>求助</b> & 热线"
+    worker = (search.ROOT / search.WORKER_SOURCE).read_text(encoding="utf-8")
+    for shown in ("title: esc(doc[1])", "esc(describe(doc))", "esc(frag[0])", "title: esc(section[1])"):
+        assert shown in worker, shown

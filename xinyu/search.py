@@ -314,7 +314,8 @@ def describe(uri: str, url: str, title: str, content: str, lib, lang: str, strin
     item = next((i for i in lib.items if i.src_uri == uri), None)
     parent = next((i for i in lib.parents if uri in (session_uri(i), handout_uri(i))), None)
     label = data.label
-    doc = Doc(url=url, title=title, uri=uri, sections=sections_of(content))
+    # Front-matter titles arrive entity-escaped (escape.page_meta); the worker escapes what it shows.
+    doc = Doc(url=url, title=htmllib.unescape(title), uri=uri, sections=sections_of(content))
     meta = item.meta if item is not None else None
     labels: list[str] = []
     if item is not None:
@@ -386,6 +387,8 @@ def write(site_dir: Path, lang: str, default: str, files: dict[str, str], offlin
 # --------------------------------------------------------------------------- Material's config
 
 WORKER = "assets/javascripts/search-worker.js"
+WORKER_SOURCE = "docs/" + WORKER
+ROOT = Path(__file__).resolve().parent.parent
 CONFIG = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.S)
 
 

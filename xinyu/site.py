@@ -667,7 +667,7 @@ def _finder_card(item: Item, lang: str, lib: Library) -> str:
     topics = " · ".join(data.label("topics", c, lang) for c in m.topics)
     if m.moment:
         topics += " · " + data.label("moments", m.moment, lang)
-    title = html.escape(title_of(item, lang)).replace("[", "&#91;").replace("]", "&#93;")
+    title = esc.md_inline(title_of(item, lang))
     out = [f'<li class="xy-card xy-card--{item.kind}" {data_attrs} markdown>\n',
            f'<p class="xy-card__title" markdown>[{title}]({rel(FINDER, item.src_uri)})</p>\n',
            f'<p class="xy-card__meta"><span class="xy-card__kind">{html.escape(kind)}</span> {html.escape(meta_line)}</p>\n',
