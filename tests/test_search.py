@@ -158,3 +158,17 @@ def test_titles_are_stored_as_text_and_escaped_only_where_shown():
     worker = (search.ROOT / search.WORKER_SOURCE).read_text(encoding="utf-8")
     for shown in ("title: esc(doc[1])", "esc(describe(doc))", "esc(frag[0])", "title: esc(section[1])"):
         assert shown in worker, shown
+
+
+@pytest.mark.parametrize("text, line, message", [
+    ("rules:\n  - when: {colour: red}\n    zh: [红]\n", 2, "a rule matches on unknown field(s) colour"),
+    ("filters:\n  zh:\n    五年级: [5]\n    十三年级: [13]\n", 4, "十三年级: grades are a list of numbers from 1 to 12"),
+    ("semester_words:\n  zh: {上学期: winter}\n", 2, "上学期: 'winter' is not a semester"),
+    ("pages:\n  help.md: [求助]\n", 2, "help.md: the words are not given as zh: [...] and en: [...]"),
+    ("pages:\n  help.md:\n    zh: [求助\n", 4, "not valid YAML"),
+])
+def test_a_broken_vocabulary_is_reported_with_its_line(tmp_path, text, line, message):
+    path = tmp_path / "search.yml"
+    path.write_text(text, encoding="utf-8")
+    problems = search.check_vocabulary({"help.md"}, path)
+    assert len(problems) == 1 and problems[0].line == line and problems[0].message.startswith(message), problems

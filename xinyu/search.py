@@ -182,37 +182,52 @@ def _matches(when: dict, meta) -> bool:
     return True
 
 
+RULE_FIELDS = ("grade", "semester", "moment", "topics", "focus", "methods", "slots", "stage")
+
+
 def check_vocabulary(known_pages: set[str], vocab_path: Path | None = None) -> list:
-    """Every page data/search.yml names exists; every rule names known fields; the crisis pages exist."""
+    """data/search.yml: the pages it names exist, rules match on known fields, grade words name
+    grades 1–12, semester words name a semester. Problems come as `path:line: what — fix`."""
+    import yaml
+
     from .content import Problem
     from .paths import DATA
     path = vocab_path or DATA / "search.yml"
     text = path.read_text(encoding="utf-8")
+    try:
+        vocab = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        return [Problem(path, mark.line + 1 if mark else 1, f"not valid YAML ({getattr(exc, 'problem', exc)})",
+                        "fix the line; lists are written [a, b, c]")]
     lines = text.splitlines()
-    vocab = data.load_yaml(path.name, path.parent)
 
     def line_of(needle: str) -> int:
         return next((n for n, line in enumerate(lines, 1) if needle in line), 1)
 
     problems = []
-    for uri in list(vocab.get("pages", {})) + list(vocab.get("crisis", {}).get("pages", [])):
+    for uri in list(vocab.get("pages") or {}) + list((vocab.get("crisis") or {}).get("pages", [])):
         if uri not in known_pages:
             problems.append(Problem(path, line_of(uri), f"no page {uri}",
                                     "name a page by its path in the docs space, e.g. parents/home-visit.md or lessons/grade-07/g07-au-hello-junior-high.md"))
     for uri, langs in (vocab.get("pages") or {}).items():
-        if not isinstance(langs, dict) or set(langs) - {"zh", "en"}:
-            problems.append(Problem(path, line_of(uri), f"{uri}: give the words as zh: [...] and en: [...]", "see the comment at the top of the file"))
-    known = {"grade", "semester", "moment", "topics", "focus", "methods", "slots", "kind", "stage"}
-    for rule in vocab.get("rules", []):
-        bad = set(rule.get("when", {})) - known
+        if not isinstance(langs, dict) or set(langs) - {"zh", "en"} or not all(isinstance(w, list) for w in langs.values()):
+            problems.append(Problem(path, line_of(uri), f"{uri}: the words are not given as zh: [...] and en: [...]",
+                                    "see the comment at the top of the file"))
+    for rule in vocab.get("rules") or []:
+        bad = sorted(set(rule.get("when") or {}) - set(RULE_FIELDS))
         if bad:
-            problems.append(Problem(path, line_of(sorted(bad)[0] + ":"), f"a rule matches on unknown field(s) {', '.join(sorted(bad))}",
-                                    f"use {', '.join(sorted(known))}"))
-    for group in ("filters",):
-        for lang, entries in (vocab.get(group) or {}).items():
-            for word, grades in (entries or {}).items():
-                if not all(isinstance(g, int) and 1 <= g <= 12 for g in grades if not isinstance(g, str)):
-                    problems.append(Problem(path, line_of(str(word)), f"{word}: grades are numbers from 1 to 12", "e.g. 五年级: [5]"))
+            problems.append(Problem(path, line_of(bad[0] + ":"), f"a rule matches on unknown field(s) {', '.join(bad)}",
+                                    f"use {', '.join(RULE_FIELDS)}"))
+    for lang, entries in (vocab.get("filters") or {}).items():
+        for word, grades in (entries or {}).items():
+            if not isinstance(grades, list) or not grades or not all(isinstance(g, int) and 1 <= g <= 12 for g in grades):
+                problems.append(Problem(path, line_of(f"{word}:"), f"{word}: grades are a list of numbers from 1 to 12", "e.g. 五年级: [5]"))
+    semesters = set(data.vocabularies()["semesters"])
+    for lang, entries in (vocab.get("semester_words") or {}).items():
+        for word, sem in (entries or {}).items():
+            if sem not in semesters:
+                problems.append(Problem(path, line_of(str(word)), f"{word}: '{sem}' is not a semester", f"use one of {', '.join(sorted(semesters))}"))
     return problems
 
 
