@@ -172,3 +172,11 @@ def test_a_broken_vocabulary_is_reported_with_its_line(tmp_path, text, line, mes
     path.write_text(text, encoding="utf-8")
     problems = search.check_vocabulary({"help.md"}, path)
     assert len(problems) == 1 and problems[0].line == line and problems[0].message.startswith(message), problems
+
+
+def test_an_untranslated_page_is_summarised_by_its_chinese_title_on_the_english_site():
+    lesson = LIB.get("g12-sp-loosen-to-go")
+    assert lesson.translation is None
+    doc = search.describe(lesson.src_uri, "lessons/grade-12/g12-sp-loosen-to-go/", lesson.meta.title_en or "x",
+                          "<table><tr><td>Grade</td></tr></table>", LIB, "en", site.strings()["en"])
+    assert doc.summary == lesson.meta.title and "Grade 12" in doc.labels and "Lesson" in doc.labels

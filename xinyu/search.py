@@ -335,7 +335,9 @@ def describe(uri: str, url: str, title: str, content: str, lib, lang: str, strin
     labels: list[str] = []
     if item is not None:
         doc.kind = item.kind
-        doc.summary = meta.summary if lang == "zh" else ""
+        # On the English site a page not yet translated shows its summary table and the Chinese
+        # text: the result names the Chinese title instead of quoting the table.
+        doc.summary = meta.summary if lang == "zh" else ("" if item.translation is not None else meta.title)
         if item.kind in ("lesson", "classmeeting", "overview"):
             doc.grades, doc.semester = (meta.grade,), meta.semester
             stage = data.stage_of_grade(meta.grade)
