@@ -7,6 +7,13 @@
 - on_nav:      order the top level and name sections in the reader's language.
 - on_page_context: hand each rendered page to search (Material's own index is switched off).
 - on_post_page / on_post_build: per-language search index and worker (see xinyu.search).
+
+XINYU_DEV=1 (set by scripts/serve.sh, with `mkdocs serve --dirty`): the development build. Files
+whose modification time and size are unchanged are not read again, and only changed items are
+checked again (xinyu.content.load, xinyu.checks.check caches); only pages whose Markdown
+changed are rendered again; the search index is written by the first build only; the Word files,
+学习单 and 课件 are made in the background after each build (from the export cache), never waited for.
+The full strict build (CI, the bundle) is unchanged.
 """
 from __future__ import annotations
 
@@ -19,6 +26,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -34,6 +42,17 @@ from xinyu import checks, content, data, export, offline, planner, search, site 
 
 log = logging.getLogger("mkdocs.hooks.xinyu")
 STATE: dict = {}
+DEV = os.environ.get("XINYU_DEV") == "1"
+
+
+class _DirtyNotice(logging.Filter):
+    """The development build is dirty on purpose; MkDocs's warning about it would fail --strict."""
+    def filter(self, record):
+        return "'dirty' build" not in record.getMessage()
+
+
+if DEV:
+    logging.getLogger("mkdocs.commands.build").addFilter(_DirtyNotice())
 
 
 def _i18n(config):
@@ -48,8 +67,9 @@ def on_config(config):
     if _i18n(config).building:      # a later language of the same build: content already read
         return config
     data.reload()                   # mkdocs serve: pick up edits to data/ since the last build
-    lib = content.load()
-    problems = checks.check(lib)
+    dev = STATE.setdefault("dev", {"items": {}, "checks": {}, "pages": {}, "builds": 0}) if DEV else None
+    lib = content.load(reuse=dev["items"] if DEV else None)
+    problems = checks.check(lib, item_cache=dev["checks"] if DEV else None)
     errors = [p for p in problems if p.level == "error"]
     for p in problems:
         if p.level != "error":
@@ -59,7 +79,10 @@ def on_config(config):
                           % (len(errors), "\n".join(str(p) for p in errors)))
     lib.downloads = os.environ.get("XINYU_DOWNLOADS", "1") != "0"   # 0: build without Word files (benchmark)
     STATE["lib"] = lib
-    _start_exports(lib)
+    if DEV:
+        STATE["shared"] = export.download_uris(lib) if lib.downloads else []
+    else:
+        _start_exports(lib)
     try:
         STATE["pages"] = {lang: site.generated_pages(lib, lang, problems) for lang in site.LANGS}
         STATE["downloads"] = site.generated_downloads(lib)
@@ -83,6 +106,31 @@ def _start_exports(lib) -> None:
     STATE["export_dir"] = tempfile.mkdtemp(prefix="xinyu-downloads-")
     STATE["export"] = subprocess.Popen([sys.executable, "-m", "xinyu.export", STATE["export_dir"]], cwd=str(ROOT),
                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _dev_exports(site_dir: Path) -> None:
+    """Development build: the Word files, 学习单 and 课件 are written into the served site by a
+    background process at low priority (the export cache makes only what changed); a save while
+    it runs asks for one more run after it, never for a wait."""
+    STATE["dev_export_wanted"] = str(site_dir)
+    thread = STATE.get("dev_export_thread")
+    if thread is None or not thread.is_alive():
+        STATE["dev_export_thread"] = threading.Thread(target=_dev_export_loop, daemon=True)
+        STATE["dev_export_thread"].start()
+
+
+def _dev_export_loop() -> None:
+    while STATE.get("dev_export_wanted"):
+        out = STATE.pop("dev_export_wanted")
+        job = subprocess.Popen([sys.executable, "-m", "xinyu.export", out], cwd=str(ROOT), stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True, preexec_fn=lambda: os.nice(10))
+        STATE["export"] = job
+        _, err = job.communicate()
+        if job.returncode not in (0, -9):     # not a warning: it would count against the next --strict build
+            lines = (err or "").strip().splitlines()
+            sys.stderr.write(f"ERROR   -  making the Word files failed (they stay as they were): {lines[-1] if lines else job.returncode}\n")
+        else:
+            log.info("Word files, 学习单 and 课件 are up to date")
 
 
 def _finish_exports(site_dir: Path) -> None:
@@ -131,10 +179,11 @@ def on_files(files, config):
     lang = _lang(config)
     lib = STATE["lib"]
     made = {}
+    seen = STATE["dev"]["pages"] if DEV else None
     for uri, markdown in STATE["pages"][lang].items():
         f = File.generated(config, uri, content=markdown)
         f.dest_uri = _dest(uri, lang, config)
-        item = next((i for i in lib.items if i.src_uri == uri), None)
+        item = lib.at(uri)
         translated = item is None or lang == "zh" or item.translation is not None
         if not translated:
             STATE["untranslated"].add(f.url)
@@ -142,18 +191,32 @@ def on_files(files, config):
         f.locale_alternate_of = lang
         f.localization = None if lang == "zh" else lang
         f.norm_src_uri = uri
+        if seen is not None:        # development build: render again only pages whose Markdown changed
+            digest = hash(markdown)
+            if seen.get((lang, uri)) == digest and os.path.exists(os.path.join(config.site_dir, f.dest_uri)):
+                f.is_modified = lambda: False
+            seen[(lang, uri)] = digest
         made[uri] = f
         files.append(f)
     for uri, payload in STATE["downloads"].items():
         f = File.generated(config, uri, content=payload)
         f.dest_uri = _dest(uri, lang, config)
         files.append(f)
+    if seen is not None:           # hand-written pages that embed generated lists: always again
+        for f in files.documentation_pages():
+            if f.abs_src_path and f.generated_by is None and _has_markers(f.abs_src_path):
+                f.is_modified = lambda: True
     for uri, f in made.items():
         f.alternates = {}
         for other in site.LANGS:
             alt = f if other == lang else File(uri, None, config.site_dir, config.use_directory_urls, dest_uri=_dest(uri, other, config))
             f.alternates[other] = alt
     return files
+
+
+def _has_markers(path: str) -> bool:
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        return re.search(r"<!--\s*xinyu:", fh.read()) is not None
 
 
 def on_page_markdown(markdown, page, config, files):
@@ -244,7 +307,7 @@ def on_page_context(context, page, config, nav):
     page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
     uri = getattr(page.file, "norm_src_uri", None) or re.sub(r"\.[a-z]{2}\.md$", ".md", page.file.src_uri)
     url = page.url[len(lang) + 1:] if lang != "zh" and page.url.startswith(f"{lang}/") else page.url
-    if uri != "404.md":
+    if uri != "404.md" and not (DEV and STATE["dev"]["builds"]):   # development: the first build's index only
         STATE["search"][lang].append(search.describe(uri, url, page.title or "", page.content or "", STATE["lib"], lang,
                                                      site.strings()[lang]))
     return context
@@ -262,10 +325,16 @@ def on_post_build(config):
         return
     site_dir = Path(config.site_dir)
     offline_build = config.plugins["material/offline"].config.enabled
-    for lang in site.LANGS:
-        files = search.build(STATE["search"][lang], lang, site.strings()[lang])
-        search.write(site_dir, lang, site.LANGS[0], files, offline=offline_build)
+    if not (DEV and STATE["dev"]["builds"]):
+        for lang in site.LANGS:
+            files = search.build(STATE["search"][lang], lang, site.strings()[lang])
+            search.write(site_dir, lang, site.LANGS[0], files, offline=offline_build)
     offline.neutralise_loaders(site_dir)
     offline.remove_lunr(site_dir)
     offline.remove_sitemaps(site_dir)
-    _finish_exports(site_dir)
+    if DEV:
+        STATE["dev"]["builds"] += 1
+        if STATE["lib"].downloads:
+            _dev_exports(site_dir)
+    else:
+        _finish_exports(site_dir)

@@ -7,4 +7,7 @@ bash scripts/system-packages.sh build
 bash scripts/setup.sh
 export NO_MKDOCS_2_WARNING=1
 .venv/bin/python scripts/check.py
-exec .venv/bin/mkdocs serve --dev-addr "${ADDR:-127.0.0.1:8000}"
+# The development build (XINYU_DEV, hooks/site.py): a save re-reads, re-checks and re-renders only
+# what changed, and the Word files are made in the background. CI and bundle.py run the full build.
+export XINYU_DEV=1
+exec .venv/bin/mkdocs serve --dirty --dev-addr "${ADDR:-127.0.0.1:8000}"

@@ -6,6 +6,7 @@ Rules are small functions registered in RULES, so each is easy to find, test and
 from __future__ import annotations
 
 import posixpath
+import math
 import re
 from collections import Counter, defaultdict
 from itertools import chain, combinations
@@ -738,9 +739,13 @@ def rule_characters(lib: Library, ctx) -> list[Problem]:
     return out
 
 
+def _char_pairs(text: str) -> set[str]:
+    t = re.sub(r"[\W\d_a-zA-Z]+", "", text)
+    return {t[i:i + 2] for i in range(len(t) - 1)}
+
+
 def _dice(a: str, b: str) -> float:
-    pairs = lambda t: {t[i:i + 2] for i in range(len(t) - 1)}
-    x, y = pairs(re.sub(r"[\W\d_a-zA-Z]+", "", a)), pairs(re.sub(r"[\W\d_a-zA-Z]+", "", b))
+    x, y = _char_pairs(a), _char_pairs(b)
     return 2 * len(x & y) / (len(x) + len(y)) if x and y else 0.0
 
 
@@ -779,16 +784,27 @@ def rule_activity_across_grades(lib: Library, ctx) -> list[Problem]:
                     out.append(_problem(item, hit[0], f"{role} uses '{hit[1]}': {entry['name']} belongs to grade {owner.meta.grade} ({owner.id})",
                                         f"give this grade its own activity, or add revisits: [{owner.id}] and say in 设计依据 what is new", "activity-reuse"))
                     break
-    seen: list[tuple[Item, str, object]] = []
-    for item in lessons:
-        for role, step in _signature_steps(item):
-            for other, other_role, other_step in seen:
-                if other.meta.grade == item.meta.grade or other.id in item.meta.revisits or item.id in other.meta.revisits:
-                    continue
-                if _dice(step.activity, other_step.activity) >= threshold:
-                    out.append(_problem(item, step.line, f"{role} '{step.activity}' repeats grade {other.meta.grade}'s '{other_step.activity}' ({other.id})",
-                                        f"give this grade its own activity, or add revisits: [{other.id}] and say in 设计依据 what is new", "activity-reuse"))
-            seen.append((item, role, step))
+    # Names of two grades' activities that share most of their character pairs. Each pair with a
+    # Dice coefficient ≥ threshold shares a character pair among the rarest of each name's pairs
+    # (prefix filtering), so only names sharing one of those are compared: linear in the library
+    # instead of every name against every other.
+    entries = [(item, role, step, _char_pairs(step.activity)) for item in lessons for role, step in _signature_steps(item)]
+    freq = Counter(p for *_, pairs in entries for p in pairs)
+    index: dict[str, list[int]] = defaultdict(list)
+    for k, (item, role, step, pairs) in enumerate(entries):
+        ordered = sorted(pairs, key=lambda p: (freq[p], p))
+        need = max(1, math.ceil(threshold * len(ordered) / (2 - threshold) - 1e-9))
+        prefix = ordered[:max(0, len(ordered) - need + 1)]
+        candidates = sorted({j for p in prefix for j in index.get(p, ())})
+        for j in candidates:
+            other, other_role, other_step, other_pairs = entries[j]
+            if other.meta.grade == item.meta.grade or other.id in item.meta.revisits or item.id in other.meta.revisits:
+                continue
+            if 2 * len(pairs & other_pairs) / (len(pairs) + len(other_pairs)) >= threshold:
+                out.append(_problem(item, step.line, f"{role} '{step.activity}' repeats grade {other.meta.grade}'s '{other_step.activity}' ({other.id})",
+                                    f"give this grade its own activity, or add revisits: [{other.id}] and say in 设计依据 what is new", "activity-reuse"))
+        for p in prefix:
+            index[p].append(k)
     return out
 
 
@@ -863,15 +879,48 @@ def check_docs(docs: Path = DOCS) -> list[Problem]:
 
 # --------------------------------------------------------------------------- entry point
 
-def check(lib: Library | None = None, root: Path | None = None, docs: Path | None = None) -> list[Problem]:
+def _stamp(path: Path):
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size)
+
+
+def _stamps(folder: Path) -> tuple:
+    return tuple(sorted((str(p), _stamp(p)) for p in folder.rglob("*") if p.is_file())) if folder.is_dir() else ()
+
+
+def check(lib: Library | None = None, root: Path | None = None, docs: Path | None = None,
+          item_cache: dict | None = None) -> list[Problem]:
+    """Every finding for the library. `item_cache` (kept by the caller between runs, as the
+    development server does) holds each item's own findings under a key of what they depend
+    on: its file and translation, the site's pages, the ids, the data files and drawings. Only
+    items whose key changed are checked again; the library-wide rules always run."""
     root = root or (lib.root if lib is not None else None) or ROOT
     lib = lib or load(None if root == ROOT else root)
     docs = docs or (DOCS if root == ROOT else root / "docs")
     ctx = {"root": root, "lib": lib, "pages": _generated_pages(lib) | _docs_pages(docs)}
     problems = list(lib.problems)
+    context_key = None
+    if item_cache is not None:
+        context_key = hash((frozenset(ctx["pages"]), frozenset((i.id, i.kind) for i in lib.items),
+                            _stamps(root / "data"), _stamps(root / "lessons" / "drawings")))
     for item in lib.items:
-        for rule in ITEM_RULES:
-            problems.extend(rule(item, ctx))
+        key = None
+        if item_cache is not None:
+            key = (item.path, _stamp(item.path), _stamp(item.path.with_name(f"{item.path.stem}.en.md")), context_key)
+            if key in item_cache:
+                problems.extend(item_cache[key])
+                continue
+        found = [p for rule in ITEM_RULES for p in rule(item, ctx)]
+        if key is not None:
+            item_cache[key] = found
+        problems.extend(found)
+    if item_cache is not None:       # forget items since changed or removed
+        live = {(i.path, _stamp(i.path), _stamp(i.path.with_name(f"{i.path.stem}.en.md")), context_key) for i in lib.items}
+        for key in [k for k in item_cache if k not in live]:
+            del item_cache[key]
     for rule in LIBRARY_RULES:
         problems.extend(rule(lib, ctx))
     if root == ROOT:

@@ -150,6 +150,14 @@ class Library:
         """A grade's lessons of one semester, in teaching order (grouped once per library)."""
         return list(self._by_grade_semester("lesson").get((grade, semester), []))
 
+    def at(self, src_uri: str) -> Item | None:
+        """The item whose page sits at `src_uri` in the docs space (one lookup table per library)."""
+        cache = self.__dict__.setdefault("_uris", {})
+        if cache.get("stamp") != len(self.items):
+            cache.clear()
+            cache.update({i.src_uri: i for i in self.items}, stamp=len(self.items))
+        return cache.get(src_uri) if src_uri != "stamp" else None
+
     def get(self, item_id: str) -> Item | None:
         cache = self.__dict__.setdefault("_ids", {})
         if cache.get("stamp") != len(self.items):
@@ -233,13 +241,33 @@ def misnamed_files(root: Path | None = None) -> list[Problem]:
     return out
 
 
-def load(root: Path | None = None) -> Library:
-    """Read every content file under `root` (the project by default)."""
+def _stamp(path: Path):
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size)
+
+
+def load(root: Path | None = None, reuse: dict | None = None) -> Library:
+    """Read every content file under `root` (the project by default). With `reuse` (a dict the
+    caller keeps between calls, as the development server does), a file whose modification time
+    and size are unchanged since the last call is not read again."""
     lib = Library(root=root)
     lib.problems.extend(misnamed_files(root))
     for kind, path in content_files(root):
-        item, problems = load_item(kind, path)
+        if reuse is not None:
+            key = (kind, path, _stamp(path))
+            if key not in reuse:
+                reuse[key] = load_item(kind, path)
+            item, problems = reuse[key]
+        else:
+            item, problems = load_item(kind, path)
         lib.problems.extend(problems)
         if item:
             lib.items.append(item)
+    if reuse is not None:           # forget files since changed or removed
+        live = {(kind, path, _stamp(path)) for kind, path in content_files(root)}
+        for key in [k for k in reuse if k not in live]:
+            del reuse[key]
     return lib

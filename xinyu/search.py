@@ -326,8 +326,10 @@ def _script(name: str, payload) -> str:
 def describe(uri: str, url: str, title: str, content: str, lib, lang: str, strings: dict) -> Doc:
     """A built page as a search document: what it is, for which grades, its labels and words."""
     from .site import handout_uri, session_uri
-    item = next((i for i in lib.items if i.src_uri == uri), None)
-    parent = next((i for i in lib.parents if uri in (session_uri(i), handout_uri(i))), None)
+    item = lib.at(uri)
+    parent = None
+    if uri.endswith(("-session.md", "-handout.md")):
+        parent = next((i for i in lib.parents if uri in (session_uri(i), handout_uri(i))), None)
     label = data.label
     # Front-matter titles arrive entity-escaped (escape.page_meta); the worker escapes what it shows.
     doc = Doc(url=url, title=htmllib.unescape(title), uri=uri, sections=sections_of(content))
