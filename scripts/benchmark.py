@@ -231,7 +231,11 @@ def make_copy(tmp: Path, n_synthetic: int, seed: int = 2025) -> tuple[Path, int]
 # --------------------------------------------------------------------------- the edit loop
 
 def _append_to_body(path: Path, text: str) -> None:
-    path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + f"\n\n{text}\n", encoding="utf-8")
+    """A sentence added to the first section of the body (the part every page of the item shows)."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    first = next(n for n, line in enumerate(lines) if line.startswith("## "))
+    lines[first + 1:first + 1] = ["", text]
+    path.write_text("\n".join(lines), encoding="utf-8")
 
 
 def _edit_contacts(path: Path, text: str) -> None:
@@ -290,8 +294,11 @@ def edit_loop(console: Console, rounds: int = 2) -> Table:
                         token = f"编辑测试{kind[:2]}{n}x{os.getpid()}"
                         saved = time.perf_counter()
                         edit(root / rel, token)
-                        page.wait_for_function("t => document.body && document.body.innerText.includes(t)", arg=token, timeout=180_000,
-                                               polling=100)
+                        try:
+                            page.wait_for_function("t => document.body && document.body.textContent.includes(t)", arg=token,
+                                                   timeout=120_000, polling=100)
+                        except Exception:
+                            sys.exit(f"the page did not show the {kind} edit:\n{(Path(tmp) / 'serve.log').read_text(errors='replace')[-3000:]}")
                         times.append(time.perf_counter() - saved)
                         time.sleep(1.5)
                     table.add_row(kind, " / ".join(f"{t:.1f}" for t in times), "≤ 5")
