@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from xinyu import cli, outputs  # noqa: E402
+from xinyu import cli, outputs, precompress  # noqa: E402
 
 START_SH = """#!/bin/sh
 # Serve the site on port 8000 when there is no web server (a stopgap: it stops with this window).
@@ -148,6 +148,7 @@ def main(argv=None) -> int:
         stage.mkdir()
         build(stage)
         conf, headers = security_headers(stage / "site")
+        precompress.write_gz(stage / "site")      # for nginx's gzip_static (nginx.conf.example)
         (stage / "部署说明.md").write_text(guide(), encoding="utf-8")
         (stage / "nginx.conf.example").write_text(conf, encoding="utf-8")
         (stage / "server.py").write_text(SERVER_PY.replace("__HEADERS__", repr(headers)), encoding="utf-8")

@@ -1,5 +1,6 @@
 """The intranet bundle: a versioned archive of the offline site with the IT guide, an nginx
 sample, the http.server fallback and checksums, which searches in Chinese from disk."""
+import gzip
 import hashlib
 import subprocess
 import sys
@@ -41,6 +42,12 @@ def test_archive_contents_and_checksums(bundle, tmp_path):
     for header in ("X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy", "Content-Security-Policy"):
         assert header in nginx
     assert "http.server" in (root / "start-server.sh").read_text(encoding="utf-8")
+    # nginx's gzip_static finds a level-9 copy of each page, script and search file
+    assert "gzip_static on;" in nginx and "gzip_comp_level 6;" in nginx
+    for name in ("site/index.html", "site/search/search_index.json"):
+        packed = root / (name + ".gz")
+        assert packed.exists(), name
+        assert gzip.decompress(packed.read_bytes()) == (root / name).read_bytes()
 
 
 def test_bundle_searches_in_chinese_from_disk(bundle, tmp_path):
