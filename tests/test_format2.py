@@ -522,3 +522,18 @@ def test_export_cache_reuses_unchanged_lessons_and_remakes_changed_ones(tree2):
     (tree2.root / "data").mkdir(exist_ok=True)
     (tree2.root / "data" / "note.yml").write_text("x: 1\n", encoding="utf-8")
     assert ExportCache(tree2.root).key(item) != again.key(item)
+
+
+def test_export_cache_keeps_class_meetings_and_packs_and_remakes_the_pack_of_an_edited_grade(tree2, monkeypatch):
+    lib = content.load(tree2.root)
+    first = export.downloads(lib)
+    pack = export.pack_uri(8, "autumn")
+    assert pack in first
+    made = []
+    real_pack, real_meeting = export.semester_pack, export.classmeeting_docx
+    monkeypatch.setattr(export, "semester_pack", lambda *a, **k: made.append("pack") or real_pack(*a, **k))
+    monkeypatch.setattr(export, "classmeeting_docx", lambda *a, **k: made.append("meeting") or real_meeting(*a, **k))
+    assert export.downloads(content.load(tree2.root)) == first and made == []      # all from the cache
+    tree2.edit(F2, "火山先别喷", "火山先别急着喷")
+    again = export.downloads(content.load(tree2.root))
+    assert made == ["pack"] and again[pack] != first[pack]                           # only the pack of grade 8

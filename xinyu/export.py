@@ -668,7 +668,8 @@ def semester_pack(lib: Library, grade: int, semester: str, cal: dict | None = No
                 _zip_add(zf, f"课件/{n:02d}-{item.id}.pptx", files[slides_uri(item)])
         meetings = lib.semester_classmeetings(grade, semester)
         for item in meetings:
-            _zip_add(zf, f"班会微课/{item.id}.docx", classmeeting_docx(item))
+            files = (docx_cache or {}).get(item.id) or {classmeeting_docx_uri(item): classmeeting_docx(item)}
+            _zip_add(zf, f"班会微课/{item.id}.docx", files[classmeeting_docx_uri(item)])
         _zip_add(zf, "学习单与材料.docx", worksheets_docx(lessons, f"{name}学习单与材料"))
         stem = f"grade-{grade:02d}-{semester}"
         _zip_add(zf, f"学期计划/{stem}.csv", planner.to_csv(plan))
@@ -746,15 +747,23 @@ def downloads(lib: Library, problems=(), use_cache: bool = True) -> dict[str, by
         files = store.files(item, lesson_files) if store else lesson_files(item)
         out.update(files)
         cache[item.id] = files
-    if store:
-        store.prune()
+    meeting_files = lambda i: {classmeeting_docx_uri(i): classmeeting_docx(i)}
     for item in lib.classmeetings:
         check_item(item, problems)
-        out[classmeeting_docx_uri(item)] = classmeeting_docx(item)
+        files = store.files(item, meeting_files) if store else meeting_files(item)
+        out.update(files)
+        cache[item.id] = files
     for uri in download_uris(lib):
         if uri.endswith(".zip"):
             g, s = int(uri[-len("07-autumn.zip"):-len("-autumn.zip")]), uri.rsplit("-", 1)[1][:-4]
-            out[uri] = semester_pack(lib, g, s, cal, cache)
+            make = lambda g=g, s=s, uri=uri: {uri: semester_pack(lib, g, s, cal, cache)}
+            if store:       # a pack is made from its grade's lessons and 班会微课 and the parent modules
+                made_from = [i for i in lib.lessons + lib.classmeetings if i.meta.grade == g] + lib.parents
+                out.update(store.files_for(store.group_key(uri, made_from), make))
+            else:
+                out.update(make())
+    if store:
+        store.prune()
     return out
 
 

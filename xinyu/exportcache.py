@@ -52,9 +52,16 @@ class ExportCache:
                                      for d in drawings if (self.root / "lessons" / "drawings" / d).is_file()]
         return _digest(parts)
 
+    def group_key(self, label: str, items) -> str:
+        """A key for files made from several items (a semester pack): all of their keys."""
+        return _digest([self.salt, label.encode()] + [self.key(i).encode() for i in items])
+
     def files(self, item: Item, make) -> dict[str, bytes]:
         """The lesson's files from the cache, or made by `make(item)` and kept."""
-        key = self.key(item)
+        return self.files_for(self.key(item), lambda: make(item))
+
+    def files_for(self, key: str, make) -> dict[str, bytes]:
+        """The files kept under `key`, or made by `make()` and kept."""
         path = self.folder / f"{key}.zip"
         self.used.add(path.name)
         if path.is_file():
@@ -65,7 +72,7 @@ class ExportCache:
             except (zipfile.BadZipFile, OSError):
                 pass                      # a broken entry is made again
         self.misses += 1
-        files = make(item)
+        files = make()
         self.folder.mkdir(parents=True, exist_ok=True)
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as zf:

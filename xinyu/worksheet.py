@@ -207,11 +207,14 @@ def _item_lines(node, first: int) -> list[int]:
     return []
 
 
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)     # libyaml when available: much faster
+
+
 def parse_block(text: str, first: int) -> tuple[Worksheet | None, tuple[int, str, str] | None]:
     """A block's YAML (its first line is file line `first`) as a Worksheet, or the error."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        raw = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=LOADER)
+        raw = yaml.load(text, Loader=LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = first + mark.line if mark else first
