@@ -383,7 +383,7 @@ def to_ics(p: Plan) -> bytes:
         ev.add("dtstart", e.date)
         ev.add("dtend", e.date + dt.timedelta(days=1))
         ev.add("summary", f"心理课：{e.lesson.meta.title}")
-        ev.add("description", f"{e.lesson.meta.summary}\n教案编号：{e.lesson.id}；第{e.week}周；{e.lesson.meta.duration}分钟")
+        ev.add("description", f"{e.lesson.meta.summary}\n教案编号：{e.lesson.id}；第{e.week}周；{min(e.lesson.meta.duration, data.period_minutes(p.grade))}分钟")
         ev.add("categories", ["心理课"])
         cal.add_component(ev)
     return cal.to_ical()
