@@ -113,6 +113,9 @@ class _Checker:
             where = where[:-1]
         return self.lines.get(where, 1)
 
+    def reported(self, where: tuple) -> bool:
+        return any(p.line == self.line(*where) for p in self.problems)
+
     def add(self, where: tuple, message: str, fix: str) -> None:
         self.problems.append(Problem(self.path, self.line(*where), message, fix, rule="profile"))
 
@@ -264,7 +267,9 @@ def _contacts(raw, chk: _Checker) -> list[dict]:
         if not c.get("verified_by"):
             chk.add(where + ("verified_by",) if "verified_by" in c else where, "the contact is not marked verified_by",
                     "write who checked it (e.g. 德育处 王老师) in verified_by:, and when in verified_on:")
-        if not c.get("verified_on"):
+        if "verified_on" in c and c["verified_on"] is None and chk.reported(where + ("verified_on",)):
+            pass        # an impossible date, already said
+        elif not c.get("verified_on"):
             chk.add(where + ("verified_on",) if "verified_on" in c else where, "the contact is not marked verified_on",
                     "write the date it was checked (YYYY-MM-DD) in verified_on:")
         else:
@@ -276,7 +281,7 @@ def _contacts(raw, chk: _Checker) -> list[dict]:
     return out
 
 
-def _calendar(raw, grades: list[int], chk: _Checker, path: Path) -> dict | None:
+def _calendar(raw, grades: list[int], chk: _Checker, path: Path, grades_ok: bool = True) -> dict | None:
     """The school's calendar in the format of data/calendars/, checked like them, with lines."""
     from . import planner
     w = ("calendar",)
@@ -306,7 +311,7 @@ def _calendar(raw, grades: list[int], chk: _Checker, path: Path) -> dict | None:
             if a and b and b < a:
                 chk.add(w + (key, i, "end"), f"ends on {b} before it starts on {a}", "swap or correct the dates")
             spans[(key, i)] = (a, b)
-            for g in e.get("grades", []) if key != "holidays" else []:
+            for g in e.get("grades", []) if key != "holidays" and grades_ok else []:
                 if g not in grades:
                     chk.add(w + (key, i, "grades"), f"grade {g!r} is not one of the school's grades {grades}",
                             "remove it here, or add it to 'grades:' at the top")
@@ -325,7 +330,7 @@ def _calendar(raw, grades: list[int], chk: _Checker, path: Path) -> dict | None:
             if None not in (a0, a1, b0, b1) and common and a0 <= b1 and b0 <= a1:
                 chk.add(w + ("semesters", j), f"this term ({b0}–{b1}) overlaps the term on line {chk.line(*w, 'semesters', i)} "
                         f"({a0}–{a1}) for grade(s) {sorted(common)}", "correct the dates: one term ends before the next starts")
-    for g in grades:
+    for g in grades if grades_ok else []:
         for sem in ("autumn", "spring"):
             if not any(s.get("semester") == sem and g in (s.get("grades") or []) for s in sems):
                 chk.add(w + ("semesters",), f"no {sem} term for grade {g}", f"add grade {g} to an {sem} term")
@@ -391,11 +396,13 @@ def load(path: Path) -> School:
     _fill_in_markers(value, (), chk)
     chk.unknown(value, TOP, ())
     name = chk.text(value.get("name"), ("name",))
+    before = len(chk.problems)
     grades = _grades(value.get("grades"), chk)
+    grades_ok = len(chk.problems) == before
     minutes = _class_minutes(value.get("class_minutes"), grades, chk)
     room = _room(value.get("counselling_room"), chk)
     contacts = _contacts(value.get("contacts"), chk)
-    cal = _calendar(value.get("calendar"), grades, chk, path)
+    cal = _calendar(value.get("calendar"), grades, chk, path, grades_ok)
     stages = set(data.vocabularies()["stages"]) | {"all"}
     parents = _choices(value.get("parents"), "parents", stages | _parent_ids(), chk)
     training = _choices(value.get("training"), "training", set(data.vocabularies()["roles"]), chk)
