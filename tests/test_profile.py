@@ -327,3 +327,9 @@ def test_this_week_data_follows_the_plan_pages(lib, school):
 def test_this_week_data_escapes_script_end(lib):
     d = {"x": "</script><script>alert(1)</script>"}
     assert b"</script>" not in thisweek.script(d, True)
+
+
+def test_a_phone_that_is_neither_an_extension_nor_a_number_is_refused(tmp_path):
+    p = broken(tmp_path, "phone: 分机 3302", "phone: 找王老师")
+    lines = refused(p)
+    assert any(f":{line_of(p, 'phone: 找王老师')}:" in l and "neither an extension nor a phone number" in l for l in lines), lines
