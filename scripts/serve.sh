@@ -4,6 +4,7 @@
 #   SCHOOL=path/to/school.yml bash scripts/serve.sh    # a school's edition (see examples/schools/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash scripts/system-packages.sh build
 bash scripts/setup.sh
 export NO_MKDOCS_2_WARNING=1
 if [ -n "${SCHOOL:-}" ]; then

@@ -199,3 +199,20 @@ def test_one_worksheet_prints_alone_on_one_a4_page(server, page, tmp_path):
     # After printing, the page is whole again; printed in full, every card starts its own page.
     page.evaluate("window.dispatchEvent(new Event('afterprint'))")
     assert not page.evaluate("document.documentElement.classList.contains('xy-print-one')")
+
+
+def test_a_grade_one_worksheet_prints_with_its_drawing_on_one_page(server, page, tmp_path):
+    lesson = LIB.get("g01-sp-caterpillar-grows")
+    page.goto(server + url_of(lesson.src_uri))
+    card = page.locator("#worksheet-1")
+    images = card.locator("img")
+    assert images.count() == sum(1 for it in lesson.worksheets[0].items if it.drawing) >= 1
+    page.wait_for_function("[...document.querySelectorAll('#worksheet-1 img')].every(i => i.complete && i.naturalWidth > 0)")
+    assert page.locator("#worksheet-1 ruby rt").count() >= 1           # 拼音 over new characters
+    page.evaluate("window.print = () => {}")
+    page.locator("#worksheet-1 .xy-ws-print").click()
+    pdf = tmp_path / "young.pdf"
+    page.pdf(path=str(pdf), format="A4", print_background=True)
+    reader = PdfReader(str(pdf))
+    assert len(reader.pages) == 1
+    assert "/XObject" in str(reader.pages[0]["/Resources"])              # the drawing is on the page

@@ -18,12 +18,17 @@ from xinyu import worksheet as ws_mod
 F2 = "lessons/grade-08/g08-au-fixture-format2.md"
 
 
+def _tree_with(tmp_path, extra: str) -> Tree:
+    """The valid fixture tree with the files of another fixture folder added."""
+    shutil.copytree(FIXTURES / "valid", tmp_path / "t")
+    shutil.copytree(FIXTURES / extra, tmp_path / "t", dirs_exist_ok=True)
+    return Tree(tmp_path / "t")
+
+
 @pytest.fixture
 def tree2(tmp_path) -> Tree:
-    """The valid fixture tree with one format-2 lesson added."""
-    shutil.copytree(FIXTURES / "valid", tmp_path / "t")
-    shutil.copytree(FIXTURES / "format2", tmp_path / "t", dirs_exist_ok=True)
-    return Tree(tmp_path / "t")
+    """The valid fixture tree with a format-2 lesson and a 班会微课 added."""
+    return _tree_with(tmp_path, "format2")
 
 
 def lesson(tree2):
@@ -435,9 +440,8 @@ Y = "lessons/grade-01/g01-sp-fixture-young.md"
 
 @pytest.fixture
 def young(tmp_path) -> Tree:
-    shutil.copytree(FIXTURES / "valid", tmp_path / "t")
-    shutil.copytree(FIXTURES / "young", tmp_path / "t", dirs_exist_ok=True)
-    return Tree(tmp_path / "t")
+    """The valid fixture tree with a grade-1 lesson, its drawings and 拼音."""
+    return _tree_with(tmp_path, "young")
 
 
 def test_young_fixture_is_clean(young):

@@ -22,10 +22,11 @@ from docx.enum.table import WD_ROW_HEIGHT_RULE
 from . import data
 from . import worksheet as ws_mod
 from .content import Item, Library
+from .office import ZIP_TIME, fixed_times
+from .slides import lesson_pptx
 
 BODY_FONT, HEAD_FONT, LATIN_FONT = "宋体", "黑体", "Times New Roman"
 NUMERALS = [n + "" for n in "一二三四五六七八九十"] + ["十" + n for n in "一二三四五六七八九"]
-ZIP_TIME = (2025, 9, 1, 0, 0, 0)        # fixed, so that the same content gives the same archive
 
 
 class ExportError(ValueError):
@@ -80,13 +81,9 @@ def to_bytes(doc, title: str = "") -> bytes:
     doc.core_properties.title = title
     raw = io.BytesIO()
     doc.save(raw)
-    out = io.BytesIO()
-    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(fixed, src.read(info.filename))
-    return out.getvalue()
+    return fixed_times(raw.getvalue())
+
+
 
 
 def _heading(doc, text: str, level: int = 1):
@@ -354,6 +351,25 @@ def _without_worksheets(item: Item, title: str) -> str:
     return "\n".join(out).strip()
 
 
+def _process_table(doc, steps, heads: tuple[str, str, str, str], total_row: bool = False):
+    """The timed process as a table: step (with 核心/可选), minutes, teacher, students."""
+    table = doc.add_table(rows=1 + len(steps) + int(total_row), cols=4)
+    table.style = "Table Grid"
+    for i, head in enumerate(heads):
+        _set_cell(table.rows[0].cells[i], head, bold=True, center=True)
+        _shade(table.rows[0].cells[i])
+    for r, step in enumerate(steps, start=1):
+        cells = table.rows[r].cells
+        _set_cell(cells[0], step.name + (f"\n（{step.role}）" if step.role else ""))
+        _set_cell(cells[1], f"{step.minutes}分钟", center=True)
+        teacher, student = _split_step(step)
+        cells[2].text = ""
+        add_markdown(cells[2], teacher)
+        cells[3].text = ""
+        add_markdown(cells[3], student)
+    return table
+
+
 def _reflection_box(doc) -> None:
     """A framed space for the teacher's 教学反思 after the lesson."""
     table = doc.add_table(rows=2, cols=1)
@@ -404,20 +420,7 @@ def lesson_docx(item: Item) -> bytes:
     if period is not None and two:
         from .profile import fit
         steps = fit(item, period)[0]
-    table = doc.add_table(rows=1 + len(steps) + 1, cols=4)
-    table.style = "Table Grid"
-    for i, head in enumerate(("教学环节", "时间", "教师活动", "学生活动")):
-        _set_cell(table.rows[0].cells[i], head, bold=True, center=True)
-        _shade(table.rows[0].cells[i])
-    for r, step in enumerate(steps, start=1):
-        cells = table.rows[r].cells
-        _set_cell(cells[0], step.name + (f"\n（{step.role}）" if step.role else ""))
-        _set_cell(cells[1], f"{step.minutes}分钟", center=True)
-        teacher, student = _split_step(step)
-        cells[2].text = ""
-        add_markdown(cells[2], teacher)
-        cells[3].text = ""
-        add_markdown(cells[3], student)
+    table = _process_table(doc, steps, ("教学环节", "时间", "教师活动", "学生活动"), total_row=True)
     last = table.rows[-1].cells
     _set_cell(last[0], "合计", bold=True, center=True)
     total = sum(s.minutes for s in steps)
@@ -496,21 +499,7 @@ def classmeeting_docx(item: Item) -> bytes:
         _para(doc, "ListBullet").add_run(x)
     add_rich(doc, _section_text(item, "活动准备"))
     _heading(doc, f"{next(n)}、活动过程")
-    steps = item.steps
-    table = doc.add_table(rows=1 + len(steps), cols=4)
-    table.style = "Table Grid"
-    for i, head in enumerate(("环节", "时间", "班主任", "学生")):
-        _set_cell(table.rows[0].cells[i], head, bold=True, center=True)
-        _shade(table.rows[0].cells[i])
-    for r, step in enumerate(steps, start=1):
-        cells = table.rows[r].cells
-        _set_cell(cells[0], step.name)
-        _set_cell(cells[1], f"{step.minutes}分钟", center=True)
-        teacher, student = _split_step(step)
-        cells[2].text = ""
-        add_markdown(cells[2], teacher)
-        cells[3].text = ""
-        add_markdown(cells[3], student)
+    table = _process_table(doc, item.steps, ("环节", "时间", "班主任", "学生"))
     _widths(table, (Cm(2.5), Cm(1.8), Cm(8.2), Cm(4.1)))
     for title_text in [s.title for s in item.doc.sections if s.title not in ("活动目标", "活动准备", "活动过程")]:
         _heading(doc, f"{next(n)}、{title_text}")
@@ -766,7 +755,6 @@ def slides_uri(item: Item) -> str:
 
 def lesson_files(item: Item) -> dict[str, bytes]:
     """A lesson's own downloads: the 教案, each 学习单 and (format 2) the 课件."""
-    from .slides import lesson_pptx
     out = {lesson_docx_uri(item): lesson_docx(item)}
     for n, ws in enumerate(item.worksheets, start=1):
         out[worksheet_docx_uri(item, n)] = worksheet_docx(item, n, ws)

@@ -15,7 +15,6 @@ import datetime as dt
 import io
 import posixpath
 import re
-import zipfile
 
 from pptx import Presentation
 from pptx.dml.color import RGBColor
@@ -24,12 +23,12 @@ from pptx.util import Cm, Pt
 
 from . import data, drawing
 from .content import Item
+from .office import fixed_times
 
 EAST_FONT, LATIN_FONT = "微软雅黑", "Arial"
 WIDTH, HEIGHT = Cm(33.867), Cm(19.05)          # 16:9
 TEAL = RGBColor(0x00, 0x69, 0x5C)
 GREY = RGBColor(0x44, 0x44, 0x44)
-ZIP_TIME = (2025, 9, 1, 0, 0, 0)
 FIXED = dt.datetime(2025, 9, 1)
 TEACHER_ONLY = re.compile(r"教师|老师")
 
@@ -217,10 +216,4 @@ def lesson_pptx(item: Item) -> bytes:
     core.revision = 1
     raw = io.BytesIO()
     prs.save(raw)
-    out = io.BytesIO()
-    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(fixed, src.read(info.filename))
-    return out.getvalue()
+    return fixed_times(raw.getvalue())
