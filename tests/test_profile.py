@@ -300,7 +300,8 @@ def test_pack_readme_names_the_school(lib, school):
     with zipfile.ZipFile(io.BytesIO(export.semester_pack(shown, 12, "spring", data.calendar()))) as zf:
         readme = zf.read("说明.txt").decode("utf-8")
         assert readme.startswith("石景山区晨光中学（示例）") and "按本校校历" in readme
-        assert "2026-03-31" in zf.read("学期计划/grade-12-spring.csv").decode("utf-8-sig") or True
+        csv = zf.read("学期计划/grade-12-spring.csv").decode("utf-8-sig")
+        assert "周三" in csv and "默认假设" not in csv      # the profile's lesson day and real exam dates
 
 
 # ----------------------------------------------------------------------- this week: the data
@@ -333,3 +334,16 @@ def test_a_phone_that_is_neither_an_extension_nor_a_number_is_refused(tmp_path):
     p = broken(tmp_path, "phone: 分机 3302", "phone: 找王老师")
     lines = refused(p)
     assert any(f":{line_of(p, 'phone: 找王老师')}:" in l and "neither an extension nor a phone number" in l for l in lines), lines
+
+
+def test_help_slide_of_a_sensitive_lesson_names_the_schools_room_first(lib, school):
+    from xinyu import slides
+    school(GAOZHONG)
+    lines = slides.help_lines()
+    assert lines[0].startswith("本校心理辅导室：明德楼三层东侧") and any("12356" in l for l in lines)
+
+
+def test_plan_without_a_calendar_uses_the_schools(lib, school):
+    school(GAOZHONG)
+    p = planner.plan(profile.restrict(lib, data.profile()), 10, "autumn")
+    assert any(w.start == dt.date(2025, 11, 12) for w in p.exams)

@@ -278,7 +278,7 @@ def plan(lib: Library, grade: int, semester: str, cal: dict | None = None) -> Pl
         raise PlanError(f"unknown grade {grade!r}; grades are 1–12")
     if semester not in ("autumn", "spring"):
         raise PlanError(f"unknown semester {semester!r}; use autumn or spring")
-    cal = cal or load_calendar()
+    cal = cal or data.calendar()          # the school's calendar (SCHOOL=…), else the default
     start, end = _semester(cal, grade, semester)
     lessons = lib.semester_lessons(grade, semester)
     free, exams = slots(cal, grade, semester, wanted=len(lessons))

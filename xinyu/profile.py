@@ -24,7 +24,6 @@ from . import data
 from .content import Library, Problem
 
 ENV = "SCHOOL"
-EXAMPLE = "examples/schools/"
 FILL_IN = re.compile(r"待填|待补|TODO|TBD|x{3,}", re.I)
 EXTENSION = re.compile(r"^分机\s?\d{3,5}$")
 NUMBER = re.compile(r"^[\d\s()（）\-]{3,20}$")

@@ -128,6 +128,10 @@ def _exit_task(item: Item) -> str:
 
 def help_lines() -> list[str]:
     lines = ["班主任、心理老师、学校心理辅导室：随时可以找他们"]
+    school = data.profile()
+    if school and school.room:
+        r = school.room
+        lines.insert(0, f"本校心理辅导室：{plain(r['place']['zh'])}，{plain(r['hours']['zh'])}" + (f"，{r['phone']['zh']}" if r.get("phone") else ""))
     for c in data.contacts():
         if c.get("verified") and c.get("phone") and c["kind"] in ("hotline", "emergency"):
             name = c["name"]["zh"]
