@@ -52,8 +52,9 @@ def on_config(config):
     except profile.ProfileError as exc:
         raise PluginError(f"the school profile cannot be used; nothing was built:\n{exc}") from None
     full = content.load()
-    lib = full
-    problems = checks.check(lib)
+    problems = checks.check(full)
+    if school is not None:
+        problems += profile.plan_problems(school, full)
     errors = [p for p in problems if p.level == "error"]
     for p in problems:
         if p.level != "error":

@@ -27,6 +27,13 @@ def school_problems() -> list:
     return []
 
 
+def school_plans(lib) -> list:
+    """SCHOOL=…: every grade of the school planned on its calendar."""
+    from xinyu import data, profile
+    school = data.profile()
+    return profile.plan_problems(school, lib) if school else []
+
+
 def main(argv=None) -> int:
     ap = cli.Parser(description=__doc__.split("\n")[0])
     ap.add_argument("--root", type=Path, help="check another tree instead of the project")
@@ -46,6 +53,8 @@ def main(argv=None) -> int:
         return 1
     lib = content.load(root)
     problems = checks.check(lib, root=root)
+    if root is None:
+        problems += school_plans(lib)
     errors = [p for p in problems if p.level == "error"]
     warnings = [p for p in problems if p.level != "error"]
     for p in errors:

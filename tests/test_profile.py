@@ -347,3 +347,13 @@ def test_plan_without_a_calendar_uses_the_schools(lib, school):
     school(GAOZHONG)
     p = planner.plan(profile.restrict(lib, data.profile()), 10, "autumn")
     assert any(w.start == dt.date(2025, 11, 12) for w in p.exams)
+
+
+def test_a_calendar_the_lessons_cannot_be_planned_on_is_a_problem_at_its_line(tmp_path, lib):
+    # a midterm on the first days of term leaves no lesson day before it for the exam lesson
+    p = broken(tmp_path, "kind: midterm, grades: [10, 11, 12], start: 2025-11-12, end: 2025-11-14",
+               "kind: midterm, grades: [10, 11, 12], start: 2025-09-01, end: 2025-09-02")
+    s = profile.load(p)
+    problems = profile.plan_problems(s, lib)
+    assert problems and all(pr.line == line_of(p, "calendar:") for pr in problems)
+    assert "autumn: no free lesson day" in str(problems[0]) and " — add teaching weeks" in str(problems[0])

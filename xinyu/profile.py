@@ -443,6 +443,23 @@ def absent_pages(full: Library, shown: Library) -> set[str]:
     return {i.src_uri for i in full.items if i.src_uri not in kept}
 
 
+def plan_problems(school: School, lib: Library) -> list[Problem]:
+    """Each of the school's grades planned on its calendar: a calendar that leaves a grade's
+    lessons without lesson days is a problem of the profile, said at its calendar line."""
+    from . import planner
+    out = []
+    shown = restrict(lib, school)
+    for g in school.grades:
+        for sem in ("autumn", "spring"):
+            try:
+                planner.plan(shown, g, sem, school.calendar)
+            except planner.PlanError as exc:
+                message, _, fix = str(exc).partition(" — ")
+                out.append(Problem(school.path, school.line("calendar"), message,
+                                   fix or "give the grade more teaching weeks, lower every_weeks or check the exam dates", rule="profile"))
+    return out
+
+
 def fit(item, minutes: int) -> tuple[list, list]:
     """The steps of a lesson taught in a shorter period: (kept, left out). The 核心 steps are kept
     in order while they fit; every 可选 step and any 核心 step that no longer fits is left out."""
