@@ -8,7 +8,7 @@ language (raw and gzipped), and the bytes a lesson page needs with its assets.
 Synthetic lessons are made of random dictionary words (fixed seed), shaped like real lessons
 (about 2,100 characters, four timed steps), so that they pass the checker and cost what real
 ones cost to check, render, segment and index. Targets on a 2-core machine at about 250 pages
-per language: all builds together ≤ 30 s, ≤ 1 MB gzipped search index per language, ≤ 60 KB of
+per language: all builds together ≤ 30 s, ≤ 60 KB of
 HTML for a lesson page.
 """
 from __future__ import annotations
@@ -194,9 +194,15 @@ def main(argv=None) -> int:
         table.add_row("HTML pages, Chinese", str(len(zh_pages)), "")
         table.add_row("HTML pages, English", str(len(en_pages)), "")
         for lang, folder in (("Chinese", site / "search"), ("English", site / "en" / "search")):
-            raw = (folder / "search_index.json").read_bytes()
-            table.add_row(f"search index, {lang}, raw (KB)", f"{len(raw) / 1024:.0f}", "")
-            table.add_row(f"search index, {lang}, gzipped (KB)", f"{len(gzip.compress(raw, 9)) / 1024:.0f}", "≤ 1024")
+            # The index is many small files (xinyu/search.py); a query loads the manifest and a few
+            # of them. scripts/search_benchmark.py measures what the browser fetches.
+            manifest = (folder / "search_index.json").read_bytes()
+            files = [p for p in folder.rglob("*.js")]
+            total = sum(p.stat().st_size for p in files) + len(manifest)
+            table.add_row(f"search index, {lang}, all files (KB)", f"{total / 1024:.0f} in {len(files) + 1} files", "")
+            table.add_row(f"search manifest, {lang}, raw / gzipped (KB)",
+                          f"{len(manifest) / 1024:.0f} / {len(gzip.compress(manifest, 9)) / 1024:.0f}", "")
+            table.add_row(f"largest index file, {lang} (KB)", f"{max(p.stat().st_size for p in files) / 1024:.1f}", "")
         html_bytes, with_assets, which = lesson_page_bytes(site)
         table.add_row("largest lesson page HTML (KB)", f"{html_bytes / 1024:.1f}", "≤ 60")
         table.add_row("  with its CSS, JS and images (KB)", f"{with_assets / 1024:.0f}", "")

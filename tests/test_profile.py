@@ -183,6 +183,9 @@ def test_school_edition_covers_only_the_schools_grades(lib, school):
     assert sorted(downloads) == sorted(f"plans/grade-{g}-{s}.{e}" for g in (10, 11, 12) for s in ("autumn", "spring") for e in ("csv", "ics"))
     from xinyu import export
     assert not [u for u in export.download_uris(shown) if "grade-0" in u or "/g0" in u]
+    # the lesson finder offers only the school's grades and stages
+    finder = pages[site.FINDER]
+    assert "高一" in finder and "七年级" not in finder and "小学" not in finder
     # the coverage page reports against the school's grades
     cov = pages["coverage.md"]
     assert "| [高一](" in cov and "| [七年级（初一）](" not in cov and "| [一年级](" not in cov
