@@ -1,13 +1,23 @@
 #!/usr/bin/env bash
 # Set up, check the content, build the site and serve it on http://127.0.0.1:8000/
 # (Chinese at /, English at /en/). Edits to lessons/, parents/, training/, docs/ and data/ rebuild it.
+#   SCHOOL=path/to/school.yml bash scripts/serve.sh    # a school's edition (see examples/schools/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/system-packages.sh build
 bash scripts/setup.sh
 export NO_MKDOCS_2_WARNING=1
+if [ -n "${SCHOOL:-}" ]; then
+  if [ ! -f "$SCHOOL" ]; then
+    echo "error: SCHOOL=$SCHOOL: no such file — give the path of the school's profile (see examples/schools/)" >&2
+    exit 2
+  fi
+  SCHOOL="$(cd "$(dirname "$SCHOOL")" && pwd)/$(basename "$SCHOOL")"
+  export SCHOOL
+  echo "school edition: $SCHOOL" >&2
+fi
 .venv/bin/python scripts/check.py
 # The development build (XINYU_DEV, hooks/site.py): a save re-reads, re-checks and re-renders only
 # what changed, and the Word files are made in the background. CI and bundle.py run the full build.
 export XINYU_DEV=1
-exec .venv/bin/mkdocs serve --dirty --dev-addr "${ADDR:-127.0.0.1:8000}"
+exec .venv/bin/mkdocs serve --dirty --dev-addr "${ADDR:-127.0.0.1:8000}" ${SCHOOL:+--watch "$SCHOOL"}

@@ -100,3 +100,44 @@ def section_title(folder: str, lang: str) -> str | None:
         return label("grades", int(parts[1][6:]), lang)
     entry = site()["sections"].get(folder)
     return entry[lang] if entry else None
+
+
+# --------------------------------------------------------------------------- the school edition
+# The one place the rest of the code asks for the active school profile (SCHOOL=path/to/school.yml,
+# see xinyu/profile.py). Without one, the site is the district edition.
+
+@cached
+def profile():
+    """The active school profile (xinyu.profile.School), or None. A bad profile raises
+    profile.ProfileError with every problem as path:line: problem — fix."""
+    from . import profile as school
+    path = school.active_path()
+    return school.load(path) if path else None
+
+
+def grades() -> list[int]:
+    """The grades the site covers: the school's, or all of them."""
+    p = profile()
+    return list(p.grades) if p else list(vocabularies()["grades"])
+
+
+def period_minutes(grade: int) -> int:
+    """The length of one period in the school (its profile), else the district's class length."""
+    p = profile()
+    key = vocabularies()["stages"][stage_of_grade(grade)]["class"]
+    if p and key in p.class_minutes:
+        return p.class_minutes[key]
+    return class_minutes(grade)
+
+
+@cached
+def calendar() -> dict:
+    """The calendar plans are made on: the school's, or the district's default."""
+    from . import planner
+    p = profile()
+    return p.calendar if p else planner.load_calendar()
+
+
+def school_name(lang: str = "zh") -> str | None:
+    p = profile()
+    return p.name[lang] if p else None
