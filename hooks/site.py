@@ -38,7 +38,7 @@ from mkdocs.utils import get_relative_url
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from xinyu import checks, content, data, export, offline, planner, profile, search, site, thisweek  # noqa: E402
+from xinyu import checkcache, checks, content, data, export, offline, planner, profile, search, site, thisweek  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.xinyu")
 STATE: dict = {}
@@ -73,7 +73,10 @@ def on_config(config):
     except profile.ProfileError as exc:
         raise PluginError(f"the school profile cannot be used; nothing was built:\n{exc}") from None
     full = content.load(reuse=dev["items"] if DEV else None)
-    problems = checks.check(full, item_cache=dev["checks"] if DEV else None)
+    if DEV:
+        problems = checks.check(full, item_cache=dev["checks"])
+    else:                           # the second build of CI and the bundle finds the findings kept
+        problems = checkcache.check(full, checks.check)
     if school is not None:
         problems += profile.plan_problems(school, full)
     errors = [p for p in problems if p.level == "error"]
