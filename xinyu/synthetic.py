@@ -3,7 +3,8 @@
 Each synthetic lesson is a real lesson of the library with its words replaced: the same front
 matter fields, sections, timed 核心/可选 steps, teacher's words, student tasks, 去角色, worksheet
 blocks, drawings and length (real lessons are about 5,000 characters), with every run of Chinese
-text outside the fixed labels swapped for random dictionary words (fixed seed), the activity
+text outside the fixed labels swapped for random dictionary words (fixed seed; each lesson
+keeps to its own few hundred words), the activity
 names and the fictional names made new. So a synthetic lesson passes the checker and costs what a
 real one costs to check, render, index and export.
 """
@@ -24,6 +25,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]+")
 STAGES = "|".join(sorted({str(v) for g in range(1, 13) for v in (data.label("stages", data.stage_of_grade(g)),)}, key=len, reverse=True))
 KEEP = re.compile(r"\*\*[^*\n]+\*\*|引导语|\d+分钟|核心|可选|\{[^}|\n]+\|[^}\n]+\}|" + STAGES)
 STEP = re.compile(r"^(### [一二三四五六七八九十]+、[^：:\n]*[：:])([^（(\n]+)(（.*)$")
+LESSON_WORDS = 400
 SURNAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜"
 GIVEN = "安北晨冬朵帆歌禾嘉景可岚乐林萌宁琪然森棠桐薇夏欣雅烨悠语远哲知舟"
 
@@ -77,7 +79,11 @@ def _names(i: int, count: int) -> list[str]:
 
 
 def lesson_from(template, i: int, rng: random.Random, vocab: list[str]) -> tuple[str, str]:
-    """(docs path, text) of synthetic lesson `i` made from the real lesson `template`."""
+    """(docs path, text) of synthetic lesson `i` made from the real lesson `template`. A lesson
+    draws its words from its own LESSON_WORDS of the vocabulary, as a real lesson keeps returning
+    to its subject: its distinct character pairs (what the search index holds) then number about
+    what a real lesson's do, where words drawn from the whole vocabulary gave half as many again."""
+    vocab = rng.sample(vocab, min(LESSON_WORDS, len(vocab)))
     meta = dict(template.doc.meta)
     lesson_id = f"{template.id[:7]}synthetic-{i:04d}"
     old_names = list(meta.get("characters") or [])
