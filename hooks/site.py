@@ -353,7 +353,7 @@ def on_post_build(config):
     offline_build = config.plugins["material/offline"].config.enabled
     if not (DEV and STATE["dev"]["builds"]):
         for lang in site.LANGS:
-            files = search.build(STATE["search"][lang], lang, site.strings()[lang])
+            files = search.build_cached(STATE["search"][lang], lang, site.strings()[lang], ROOT / ".cache" / "search")
             search.write(site_dir, lang, site.LANGS[0], files, offline=offline_build)
     offline.neutralise_loaders(site_dir)
     offline.remove_lunr(site_dir)

@@ -158,7 +158,7 @@ def timed_build(root: Path, site_dir: Path, offline: bool, downloads: bool = Tru
     phases = site_dir.with_name(site_dir.name + "-phases.json")
     env = dict(os.environ, SITE_DIR=str(site_dir), NO_MKDOCS_2_WARNING="1", XINYU_DOWNLOADS="1" if downloads else "0",
                XINYU_EXPORT_CACHE="1" if cache else "0", XINYU_PHASES=str(phases),
-               XINYU_CHECK_CACHE="1" if check_cache else "0")
+               XINYU_CHECK_CACHE="1" if check_cache else "0", XINYU_SEARCH_CACHE="1" if check_cache else "0")
     if offline:
         env["OFFLINE"] = "true"
     start = time.perf_counter()
@@ -187,14 +187,14 @@ def lesson_page_bytes(site: Path) -> tuple[int, int, Path]:
     return biggest.stat().st_size, total, biggest
 
 
-def phase_table(title: str, columns: list[tuple[str, dict]]) -> Table:
+def phase_table(title: str, columns: list[tuple[str, dict]], growth: bool = True) -> Table:
     """Each phase's wall and CPU seconds for one or more builds; with two builds, the growth."""
     table = Table(title=title)
     table.add_column("phase")
     for name, _ in columns:
         table.add_column(f"{name} wall s", justify="right")
         table.add_column(f"{name} CPU s", justify="right")
-    if len(columns) == 2:
+    if growth and len(columns) == 2:
         table.add_column("CPU growth", justify="right")
     merged: dict[str, list] = {}
     for n, (_, result) in enumerate(columns):
@@ -203,17 +203,17 @@ def phase_table(title: str, columns: list[tuple[str, dict]]) -> Table:
     order = sorted(merged, key=lambda k: -merged[k][-1][1])
     for phase in order:
         cells = [f"{v:.2f}" for pair in merged[phase] for v in pair]
-        if len(columns) == 2:
+        if growth and len(columns) == 2:
             a, b = merged[phase][0][1], merged[phase][1][1]
             cells.append(f"{b / a:.2f}×" if a >= 0.05 else "")
         if max(pair[1] for pair in merged[phase]) >= 0.01 or max(pair[0] for pair in merged[phase]) >= 0.05:
             table.add_row(phase, *cells)
     totals = [f"{r[k]:.1f}" for _, r in columns for k in ("wall", "cpu")]
-    if len(columns) == 2:
+    if growth and len(columns) == 2:
         totals.append(f"{columns[1][1]['cpu'] / columns[0][1]['cpu']:.2f}×")
     table.add_row("whole build (this process)", *totals)
     exports = [v for _, r in columns for v in ("", f"{r['children_cpu']:.1f}")]
-    if len(columns) == 2:
+    if growth and len(columns) == 2:
         exports.append(f"{columns[1][1]['children_cpu'] / max(columns[0][1]['children_cpu'], 0.01):.2f}×")
     table.add_row("export process (second core)", *exports)
     return table
@@ -358,6 +358,7 @@ def main(argv=None) -> int:
         # first). Warm: the caches as a second build, or a rebuild after editing a few lessons, find them.
         shutil.rmtree(root / ".cache" / "exports", ignore_errors=True)     # a cache, made again by the next build
         shutil.rmtree(root / ".cache" / "checks", ignore_errors=True)      # the checker's findings, likewise
+        shutil.rmtree(root / ".cache" / "search", ignore_errors=True)      # the search postings, likewise
         cold = timed_build(root, tmp / "cold", offline=False)
         warm = timed_build(root, site, offline=False)
         off = timed_build(root, offline, offline=True)
@@ -401,17 +402,19 @@ def main(argv=None) -> int:
         table.add_row("  with its CSS, JS and images (KB)", f"{with_assets / 1024:.0f}", "", "")
         console.print(table)
         console.print(f"largest lesson page: {which.relative_to(site)}")
+        console.print(phase_table("Phases of the warm builds (served, offline)", [("served", warm), ("offline", off)], growth=False))
 
         if args.scale:
             extra = round(n_lessons * (args.scale - 1))
             big, made = make_copy(tmp, args.synthetic + extra)
-            # Growth: warm export caches, the checker run every time (its findings are otherwise
-            # kept between builds, xinyu/checkcache.py) so that every phase is timed.
+            # Growth: warm export caches, the checker and the search index made every time (they
+            # are otherwise kept between builds: xinyu/checkcache.py, search.build_cached) so
+            # that every phase is timed.
             timed_build(big, tmp / "big-fill", offline=False)           # makes the new lessons' exports once
             one = timed_build(root, tmp / "one", offline=False, check_cache=False)
             big_warm = timed_build(big, tmp / "big", offline=False, check_cache=False)
             warm = one
-            console.print(phase_table(f"Phases of the warm build, the checker not cached: {n_lessons} lessons (1×) and {n_lessons + extra} ({args.scale:g}×)",
+            console.print(phase_table(f"Phases of the warm build, checker and search index not cached: {n_lessons} lessons (1×) and {n_lessons + extra} ({args.scale:g}×)",
                                       [("1×", one), (f"{args.scale:g}×", big_warm)]))
             ratio = big_warm["wall"] / warm["wall"]
             ratio_cpu = (big_warm["cpu"] + big_warm["children_cpu"]) / (warm["cpu"] + warm["children_cpu"])

@@ -307,6 +307,48 @@ def build(docs: list[Doc], lang: str, strings: dict, vocab: dict | None = None, 
     return files
 
 
+def build_cached(docs: list[Doc], lang: str, strings: dict, folder: Path, default: str = "zh") -> dict[str, str]:
+    """`build`, kept in `folder` under a hash of everything it reads except the pages' addresses.
+    The served and the offline build index the same text under other addresses (`page/` and
+    `page.html`), so the second finds the postings made and only writes the addresses into the
+    manifest. XINYU_SEARCH_CACHE=0 turns it off (the benchmark's growth comparison)."""
+    import hashlib
+    import os
+    import pickle
+    if os.environ.get("XINYU_SEARCH_CACHE", "1") == "0":
+        return build(docs, lang, strings, default=default)
+    h = hashlib.sha256(Path(__file__).read_bytes())
+    fixed = [lang, default, strings.get("search_kinds"), vocabulary(), data.vocabularies().get("grades"),
+             data.vocabularies().get("semesters")]
+    h.update(json.dumps(fixed, ensure_ascii=False, sort_keys=True, default=str).encode())
+    for d in docs:
+        h.update(json.dumps([d.title, d.uri, d.kind, d.grades, d.semester, d.summary, d.labels, d.words, d.sections],
+                            ensure_ascii=False, default=str).encode())
+    path = folder / f"{lang}-{h.hexdigest()}.pickle"
+    try:
+        files = pickle.loads(path.read_bytes())
+        manifest = json.loads(files["search_index.json"])
+        if len(manifest["docs"]) == len(docs):
+            for entry, d in zip(manifest["docs"], docs):
+                entry[0] = d.url
+            files["search_index.json"] = json.dumps(manifest, ensure_ascii=False, separators=(",", ":"))
+            return files
+    except (OSError, pickle.PickleError, EOFError, KeyError, ValueError):
+        pass
+    files = build(docs, lang, strings, default=default)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(pickle.dumps(files))
+        os.replace(tmp, path)
+        for old in folder.glob(f"{lang}-*.pickle"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass
+    return files
+
+
 def _word_pages(docs: list[Doc]) -> dict[str, list[int]]:
     out: dict[str, list[int]] = defaultdict(list)
     for i, d in enumerate(docs):
