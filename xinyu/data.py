@@ -100,3 +100,11 @@ def section_title(folder: str, lang: str) -> str | None:
         return label("grades", int(parts[1][6:]), lang)
     entry = site()["sections"].get(folder)
     return entry[lang] if entry else None
+
+
+@cached
+def tags() -> tuple[frozenset[str], dict[str, str]]:
+    """The curated tags (data/tags.yml) and, for each merged near-duplicate, the tag to use."""
+    entries = load_yaml("tags.yml")["tags"]
+    aliases = {alias: tag for tag, merged in entries.items() for alias in (merged or [])}
+    return frozenset(entries), aliases

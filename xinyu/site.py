@@ -30,6 +30,17 @@ def t(lang: str, key: str, **kw) -> str:
     return value.format(**kw) if kw else value
 
 
+def md_text(text: str) -> str:
+    """Text from a content file, safe inside Markdown (a table cell, a link's words): HTML
+    escaped, and the characters that would end a cell or a link written as entities."""
+    return str(escape(text)).replace("|", "&#124;").replace("[", "&#91;").replace("]", "&#93;")
+
+
+def join(lang: str, parts) -> str:
+    """A list in the language's way: 甲、乙 / A, B (data/strings.yml, list_sep)."""
+    return t(lang, "list_sep").join(parts)
+
+
 def rel(from_uri: str, to_uri: str) -> str:
     """Relative link from one docs-space page to another."""
     return posixpath.relpath(to_uri, posixpath.dirname(from_uri) or ".")
@@ -41,7 +52,7 @@ def _front(meta: dict) -> str:
 
 def _weeks(weeks: list[int], lang: str) -> str:
     w = sorted(weeks)
-    span = f"{w[0]}–{w[-1]}" if len(w) > 1 and w[-1] - w[0] == len(w) - 1 else "、".join(map(str, w))
+    span = f"{w[0]}–{w[-1]}" if len(w) > 1 and w[-1] - w[0] == len(w) - 1 else join(lang, map(str, w))
     return t(lang, "week_n", weeks=span)
 
 
@@ -69,15 +80,39 @@ def download_link(path: str, text: str) -> str:
     return f'<a href="xinyu-download:{path}" download>{text}</a>'
 
 
+def download_button(path: str, text: str, primary: bool = False) -> str:
+    cls = "md-button md-button--primary" if primary else "md-button"
+    return f'<a class="{cls}" href="xinyu-download:{path}" download>{escape(text)}</a>'
+
+
 def lesson_downloads(item: Item, lang: str) -> str:
-    """Links to a lesson's Word 教案, each 学习单 and the 课件 (files made by xinyu.export)."""
-    from .export import lesson_docx_uri, slides_uri, worksheet_docx_uri
-    links = [download_link(lesson_docx_uri(item), t(lang, "word_lesson"))]
-    links += [download_link(worksheet_docx_uri(item, n), t(lang, "word_worksheet", n=n))
-              for n in range(1, len(item.worksheets) + 1)]
-    if item.format == 2:
-        links.append(download_link(slides_uri(item), t(lang, "slides")))
-    return " · ".join(links)
+    """The download buttons of a lesson or 班会微课 (files made by xinyu.export): the Word 教案,
+    each 学习单, the 课件 and the semester pack. One block of HTML for the first screen."""
+    from .export import classmeeting_docx_uri, lesson_docx_uri, pack_uri, slides_uri, worksheet_docx_uri
+    if item.kind == "classmeeting":
+        links = [download_button(classmeeting_docx_uri(item), t(lang, "word_classmeeting_short"), primary=True)]
+    else:
+        links = [download_button(lesson_docx_uri(item), t(lang, "word_lesson_short"), primary=True)]
+        links += [download_button(worksheet_docx_uri(item, n), t(lang, "word_worksheet", n=n))
+                  for n in range(1, len(item.worksheets) + 1)]
+        if item.format == 2:
+            links.append(download_button(slides_uri(item), t(lang, "slides")))
+    links.append(download_button(pack_uri(item.meta.grade, item.meta.semester), t(lang, "pack_short")))
+    label = escape(t(lang, "download"))
+    return f'<p class="xy-downloads" role="group" aria-label="{label}">' + " ".join(links) + "</p>"
+
+
+def breadcrumb(item: Item, lang: str) -> str:
+    """学段 › 年级 › 学期 above a lesson's title, each a link."""
+    m, src = item.meta, item.src_uri
+    stage = data.stage_of_grade(m.grade)
+    grade = rel(src, grade_uri(m.grade))
+    overview = f"#{m.semester}"
+    crumbs = [(data.label("stages", stage, lang), rel(src, "lessons/index.md")),
+              (data.label("grades", m.grade, lang), grade),
+              (data.label("semesters", m.semester, lang), grade + overview)]
+    links = f' <span aria-hidden="true">›</span> '.join(f'<a href="{escape(u)}">{escape(n)}</a>' for n, u in crumbs)
+    return f'<nav class="xy-crumbs" aria-label="{escape(t(lang, "breadcrumb"))}">{links}</nav>'
 
 
 def worksheet_html(item: Item, n: int, ws: Worksheet, lang: str, downloads: bool = False) -> str:
@@ -169,9 +204,6 @@ def _card(item: Item, lang: str, lib: Library | None = None) -> str:
         rows.append((t(lang, "topics"), " · ".join(f"[{data.label('topics', c, lang)}]({rel(src, topic_uri(c))})" for c in m.topics)))
         if m.moment:
             rows.append((t(lang, "moment"), data.label("moments", m.moment, lang)))
-        if lib is not None and lib.downloads:
-            from .export import classmeeting_docx_uri
-            rows.append((t(lang, "download"), download_link(classmeeting_docx_uri(item), t(lang, "word_classmeeting"))))
     elif item.kind == "parent":
         rows.append((t(lang, "parent_stage"), data.label("parent_stages", m.stage, lang)))
         rows.append((t(lang, "parent_semester"), data.label("parent_semesters", m.semester, lang)))
@@ -185,11 +217,9 @@ def _card(item: Item, lang: str, lib: Library | None = None) -> str:
         rows.append((t(lang, "types"), " · ".join(data.label("training_types", c, lang) for c in m.types)))
         rows.append((t(lang, "hours"), t(lang, "hours_n", n=f"{m.hours:g}")))
         rows.append((t(lang, "topics"), " · ".join(data.label("training_topics", c, lang) for c in m.topics)))
-    if item.kind == "lesson" and lib is not None and lib.downloads:
-        rows.append((t(lang, "download"), lesson_downloads(item, lang)))
-    if m.requirements:
+    if m.requirements and item.kind != "parent":       # parents read plain words, not the plan's codes
         rows.append((t(lang, "requirements"), " · ".join(f"[{r}]({rel(src, 'policy.md')}#{r.lower()})" for r in m.requirements)))
-    if m.sensitivity != "standard":
+    if m.sensitivity != "standard" and item.kind != "parent":
         rows.append((t(lang, "sensitivity"), data.label("sensitivity", m.sensitivity, lang)))
     lines = ["| | |", "|---|---|"] + [f"| **{k}** | {v} |" for k, v in rows]
     return "\n".join(lines) + "\n\n"
@@ -296,6 +326,19 @@ def render_parent_extra(item: Item, face: str, lang: str) -> str:
     return "".join(parts)
 
 
+def _parent_details(item: Item, lang: str) -> str:
+    """A parent module's details, after the reading, folded: in plain words, no plan codes."""
+    m, src = item.meta, item.src_uri
+    rows = [(t(lang, "parent_stage"), data.label("parent_stages", m.stage, lang)),
+            (t(lang, "parent_semester"), data.label("parent_semesters", m.semester, lang)),
+            (t(lang, "topics"), join(lang, (data.label("parent_topics", c, lang) for c in m.topics))),
+            (t(lang, "reading"), t(lang, "minutes", n=m.reading_minutes)),
+            (t(lang, "for_schools"), f"[{t(lang, 'session_link')}]({rel(src, session_uri(item))}) · "
+                                     f"[{t(lang, 'handout_link')}]({rel(src, handout_uri(item))})")]
+    body = "\n".join(f"- **{k}**{t(lang, 'colon')}{v}" for k, v in rows)
+    return _admonition("info", t(lang, "about_module"), body).replace("!!! info", "??? info", 1)
+
+
 def render_item(item: Item, lang: str, lib: Library | None = None) -> str:
     """The page for one lesson, parent module or training unit, in `lang`."""
     if item.kind == "overview":
@@ -306,20 +349,27 @@ def render_item(item: Item, lang: str, lib: Library | None = None) -> str:
     if lang == "zh":
         tags += [x for x in m.tags if x not in tags]
     front = {"title": title_of(item, lang), "description": m.summary, "tags": tags}
-    head = f"# {title_of(item, lang)}\n\n"
+    head = f"# {md_text(title_of(item, lang))}\n\n"
+    if item.kind in ("lesson", "classmeeting"):
+        head = breadcrumb(item, lang) + "\n\n" + head
     if lang == "en" and m.title_en:
-        head += f"<p lang=\"zh-Hans\">{m.title}</p>\n\n"
+        head += f"<p lang=\"zh-Hans\">{escape(m.title)}</p>\n\n"
     parts = [_front(front), head]
     if lang == "zh":
         parts.append(f"{m.summary}\n\n")
+    if item.kind in ("lesson", "classmeeting") and lib is not None and lib.downloads:
+        parts.append(lesson_downloads(item, lang) + "\n\n")
     card = _card(item, lang, lib)
-    if lang == "zh":
+    if item.kind == "parent":
+        # Parents meet the reading first; the details follow it, folded, in plain words.
+        card = ""
+    if card and lang == "zh":
         # The summary table repeats the tags and names the neighbouring lessons: on the Chinese
         # site it stays out of search so that results point at a lesson's own words. (On the
         # English site it is what an untranslated lesson is found by.)
         card = f"<div markdown data-search-exclude>\n\n{card}</div>\n\n"
     parts.append(card)
-    if m.sensitivity == "high":
+    if m.sensitivity == "high" and item.kind != "parent":
         parts.append(_admonition("warning", t(lang, "sensitive_title"), t(lang, "sensitive_note", help=rel(item.src_uri, HELP))))
     translated = item.translation
     if item.kind == "parent":
@@ -329,6 +379,7 @@ def render_item(item: Item, lang: str, lib: Library | None = None) -> str:
             parts.append(read(translated).body.strip() + "\n\n")
         else:
             parts.append(_chinese(reading, lang))
+        parts.append(_parent_details(item, lang))
     elif lang == "en" and translated:
         from .document import read
         parts.append(read(translated).body.strip() + "\n\n")
@@ -350,7 +401,7 @@ def _lesson_rows(lessons: list[Item], from_uri: str, lang: str, with_grade: bool
         m = i.meta
         cells = ([str(n)] if numbered else []) + ([data.label("grades", m.grade, lang)] if with_grade else []) + [
             _weeks(m.weeks, lang), f"[{title_of(i, lang)}]({rel(from_uri, i.src_uri)})",
-            "、".join(data.label("topics", c, lang) for c in m.topics),
+            join(lang, (data.label("topics", c, lang) for c in m.topics)),
             data.label("moments", m.moment, lang) if m.moment else "",
         ]
         lines.append("| " + " | ".join(cells) + " |")
@@ -493,12 +544,12 @@ def coverage_page(lib: Library, lang: str, problems=None) -> str:
         if missing:
             label = "尚缺" if zh else "Still missing"
             parts.append(label + t(lang, "colon"))
-            parts.append("；".join(f"{c.label[lang]} {c.have}/{c.need}{' ＊' if c.policy else ''}" for c in missing[:12]))
+            parts.append(t(lang, "semicolon").join(f"{c.label[lang]} {c.have}/{c.need}{' ＊' if c.policy else ''}" for c in missing[:12]))
             parts.append(("；等" if zh else "; and more") if len(missing) > 12 else "")
             parts.append("\n\n")
         if r.items:
             label = "计入的内容" if zh else "Counted"
-            links = "、".join(_item_link(i, lib, uri, lang) for i in r.items[:40])
+            links = join(lang, (_item_link(i, lib, uri, lang) for i in r.items[:40]))
             more = (f"（另有 {len(r.items) - 40} 项）" if zh else f" (and {len(r.items) - 40} more)") if len(r.items) > 40 else ""
             parts.append(f"{label}{t(lang, 'colon')}{links}{more}\n\n")
 
@@ -529,27 +580,31 @@ def plan_page(lib: Library, grade: int, lang: str) -> str:
     name = data.label("grades", grade, lang)
     title = f"{name}学期计划" if zh else f"{name}: semester plans"
     parts = [_front({"title": title, "search": {"exclude": True}}), f"# {title}\n\n"]
-    parts.append((f"按默认校历（{cal['name']['zh']}）每两周一节排出的心理课。各校考试日期不同，标注“假设”的日期请按本校校历修改，"
-                  "再用 `scripts/plan.py --calendar 本校校历.yml` 生成本校计划。\n\n") if zh else
-                 (f"Psychology lessons every two weeks on the default calendar ({cal['name']['en']}). Exam dates differ by school: "
-                  "replace the ones marked as assumed with your school's and run `scripts/plan.py --calendar your-calendar.yml`.\n\n"))
+    parts.append((f"按默认校历（{cal['name']['zh']}）把每节课排在它的建议周次里，顺序与年级页、教案页和学期资料包相同。各校考试日期不同，标注“假设”的日期请按本校校历修改，"
+                  "再用 `scripts/plan.py --calendar 本校校历.yml` 生成本校计划；某节课的建议周次在本校校历上没有课时（放假或考试）时，计划会把它移到最近的空余课时并写明原因。\n\n") if zh else
+                 (f"Each lesson in its suggested weeks on the default calendar ({cal['name']['en']}), in the same order as the grade page, the lesson pages and the semester pack. Exam dates differ by school: "
+                  "replace the ones marked as assumed with your school's and run `scripts/plan.py --calendar your-calendar.yml`; a lesson whose suggested weeks have no lesson day on your calendar (a holiday or an exam) is moved to the nearest free one, with the reason.\n\n"))
     for p in plans:
         sem = data.label("semesters", p.semester, lang)
         parts.append(f"## {sem}\n\n")
         stem = f"grade-{grade:02d}-{p.semester}"
         parts.append((f"下载：[Excel 表格（CSV）]({stem}.csv) · [日历文件（.ics）]({stem}.ics)\n\n") if zh else
                      (f"Download: [spreadsheet (CSV)]({stem}.csv) · [calendar (.ics)]({stem}.ics)\n\n"))
-        head = ["周次", "日期", "课题", "关键节点"] if zh else ["Week", "Date", "Lesson", "Key moment"]
-        parts.append("| " + " | ".join(head) + " |\n|---|---|---|---|\n")
+        head = ["#", "周次", "日期", "课题", t(lang, "weeks"), "关键节点"] if zh else ["#", "Week", "Date", "Lesson", t(lang, "weeks"), "Key moment"]
+        parts.append("| " + " | ".join(head) + " |\n|---|---|---|---|---|---|\n")
+        order = {l.id: n for n, l in enumerate(lib.semester_lessons(grade, p.semester), start=1)}
         for e in p.entries:
             day = f"{e.date.month}月{e.date.day}日（周{WEEKDAYS_ZH[e.date.weekday()]}）" if zh else e.date.strftime("%a %d %b %Y")
-            lesson = f"[{title_of(e.lesson, lang)}]({rel(uri, e.lesson.src_uri)})" if e.lesson else ("空余课时" if zh else "free slot")
-            moment = data.label("moments", e.lesson.meta.moment, lang) if e.lesson and e.lesson.meta.moment else ""
-            parts.append(f"| {e.week} | {day} | {lesson} | {moment} |\n")
+            lesson = f"[{md_text(title_of(e.lesson, lang))}]({rel(uri, e.lesson.src_uri)})"
+            moment = data.label("moments", e.lesson.meta.moment, lang) if e.lesson.meta.moment else ""
+            parts.append(f'| {order[e.lesson.id]} | <span class="xy-week">{e.week}</span> | {day} | {lesson} | {_weeks(e.lesson.meta.weeks, lang)} | {moment} |\n')
+        if p.moved:
+            parts.append(("\n不在建议周次内：" if zh else "\nOutside their suggested weeks: ") +
+                         t(lang, "list_sep").join(f"[{md_text(title_of(l, lang))}]({rel(uri, l.src_uri)})" for l, _ in p.moved) + "\n")
         if p.unplaced:
             parts.append(("\n本学期课时不足，未排入：" if zh else "\nNo lesson day left for: ") +
-                         "、".join(f"[{title_of(l, lang)}]({rel(uri, l.src_uri)})" for l in p.unplaced) + "\n")
-        exams = "；".join(f"{w.name[lang] if isinstance(w.name, dict) else w.name} {w.start}–{w.end}{('（假设）' if zh else ' (assumed)') if w.assumed else ''}"
+                         join(lang, (f"[{md_text(title_of(l, lang))}]({rel(uri, l.src_uri)})" for l in p.unplaced)) + "\n")
+        exams = t(lang, "semicolon").join(f"{w.name[lang] if isinstance(w.name, dict) else w.name} {w.start}–{w.end}{('（假设）' if zh else ' (assumed)') if w.assumed else ''}"
                          for w in p.exams)
         if exams:
             parts.append(("\n考试：" if zh else "\nExams: ") + exams + "\n")
@@ -653,7 +708,7 @@ def requirement_list(lib: Library, page_uri: str, lang: str) -> str:
         serving = [i for i in lib.lessons + lib.parents + lib.training if r["id"] in i.meta.requirements]
         label = "本库中对应的内容" if lang == "zh" else "Served in this library by"
         if serving:
-            links = "、".join(f"[{title_of(i, lang)}]({rel(page_uri, i.src_uri)})" for i in serving)
+            links = join(lang, (f"[{md_text(title_of(i, lang))}]({rel(page_uri, i.src_uri)})" for i in serving))
             out.append(f"{label}{t(lang, 'colon')}{links}\n")
         else:
             out.append("本库中暂无对应内容。\n" if lang == "zh" else "Nothing in the library serves it yet.\n")
@@ -710,7 +765,7 @@ def parents_by_worry(lib: Library, page_uri: str, lang: str) -> str:
     for code, entry in data.vocabularies()["parent_topics"].items():
         mods = [m for m in lib.parents if code in m.meta.topics]
         if mods:
-            links = "、".join(f"[{title_of(m, lang)}]({rel(page_uri, m.src_uri)})" for m in mods)
+            links = join(lang, (f"[{md_text(title_of(m, lang))}]({rel(page_uri, m.src_uri)})" for m in mods))
             out.append(f"- **{entry['worry'][lang]}**" + t(lang, "colon") + links)
     return "\n".join(out) + "\n"
 
@@ -727,7 +782,7 @@ def learning_paths(lib: Library, page_uri: str, lang: str) -> str:
         if role != "all-staff":
             out.append(("在全体教职工单元之外，还要学：" if lang == "zh" else "On top of the all-staff units:") + "\n")
         for sem, ids in zip(sems, path):
-            links = "、".join(f"[{title_of(units[u], lang)}]({rel(page_uri, units[u].src_uri)})" for u in ids if u in units)
+            links = join(lang, (f"[{md_text(title_of(units[u], lang))}]({rel(page_uri, units[u].src_uri)})" for u in ids if u in units))
             out.append(f"- **{sem}**" + t(lang, "colon") + (links or "—"))
         out.append("")
     return "\n".join(out) + "\n"
