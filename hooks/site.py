@@ -218,7 +218,7 @@ def _name_section(item, lang: str, depth: int) -> None:
 
 def on_post_page(output, page, config):
     output = site.DOWNLOAD.sub(lambda m: f'href="{get_relative_url(m.group(1), page.url)}"', output)
-    return offline.compact_html(search.localise_config(output, _lang(config)))
+    return offline.compact_html(search.localise_config(site.link_phones(output), _lang(config)))
 
 
 @event_priority(-200)   # after i18n has merged the languages and search has written its index

@@ -395,17 +395,31 @@ def render_item(item: Item, lang: str, lib: Library | None = None) -> str:
 # --------------------------------------------------------------------------- index pages
 
 def _lesson_rows(lessons: list[Item], from_uri: str, lang: str, with_grade: bool = False, numbered: bool = False) -> str:
-    head = (["#"] if numbered else []) + ([t(lang, "grade")] if with_grade else []) + [t(lang, "weeks"), t(lang, "lesson"), t(lang, "topics"), t(lang, "moment")]
+    """The lessons as a table. `with_grade` (topic pages) adds 学段, 年级 and 学期 columns."""
+    head = (["#"] if numbered else []) + ([t(lang, "stage"), t(lang, "grade"), t(lang, "semester")] if with_grade else []) + \
+        [t(lang, "weeks"), t(lang, "lesson"), t(lang, "topics"), t(lang, "moment")]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for n, i in enumerate(lessons, start=1):
         m = i.meta
-        cells = ([str(n)] if numbered else []) + ([data.label("grades", m.grade, lang)] if with_grade else []) + [
-            _weeks(m.weeks, lang), f"[{title_of(i, lang)}]({rel(from_uri, i.src_uri)})",
+        where = [data.label("stages", data.stage_of_grade(m.grade), lang), data.label("grades", m.grade, lang),
+                 data.label("semesters", m.semester, lang)] if with_grade else []
+        cells = ([str(n)] if numbered else []) + where + [
+            _weeks(m.weeks, lang), f"[{md_text(title_of(i, lang))}]({rel(from_uri, i.src_uri)})",
             join(lang, (data.label("topics", c, lang) for c in m.topics)),
             data.label("moments", m.moment, lang) if m.moment else "",
         ]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n\n"
+
+
+def stage_filter(lang: str) -> str:
+    """Buttons that show one stage's rows of the table below (docs/assets/javascripts/filter.js;
+    hidden until the script runs, so without it the whole table simply shows)."""
+    buttons = [f'<button type="button" data-value="" aria-pressed="true">{escape(t(lang, "all_stages"))}</button>']
+    buttons += [f'<button type="button" data-value="{escape(data.label("stages", s, lang))}" aria-pressed="false">{escape(data.label("stages", s, lang))}</button>'
+                for s in data.vocabularies()["stages"]]
+    return (f'<div class="xy-filter" data-column="1" role="group" aria-label="{escape(t(lang, "stage"))}" hidden>'
+            f'<span>{escape(t(lang, "stage"))}{escape(t(lang, "colon"))}</span>' + "".join(buttons) + "</div>\n\n")
 
 
 def grade_page(lib: Library, grade: int, lang: str) -> str:
@@ -467,7 +481,7 @@ def topic_page(lib: Library, code: str, lang: str) -> str:
     title = data.label("topics", code, lang)
     lessons = [i for i in lib.lessons if code in i.meta.topics]
     parts = [_front({"title": title}), f"# {title}\n\n", f"## {t(lang, 'lessons_of_topic')}\n\n"]
-    parts.append(_lesson_rows(lessons, uri, lang, with_grade=True) if lessons else t(lang, "none_yet") + "\n")
+    parts.append(stage_filter(lang) + _lesson_rows(lessons, uri, lang, with_grade=True) if lessons else t(lang, "none_yet") + "\n")
     return "".join(parts)
 
 
@@ -524,7 +538,8 @@ def coverage_page(lib: Library, lang: str, problems=None) -> str:
     topics = list(data.vocabularies()["topics"])
     rows = coverage.grade_topic_matrix(lib)
     top = max([1] + [r[code] for r in rows for code in topics])
-    html = ['<table class="heatmap"><thead><tr><th scope="col">' + ("年级" if zh else "Grade") + "</th>"]
+    region = "年级 × 主题" if zh else "Grades × topics"
+    html = [f'<div class="xy-scroll" tabindex="0" role="region" aria-label="{region}"><table class="heatmap"><thead><tr><th scope="col">' + ("年级" if zh else "Grade") + "</th>"]
     html += [f'<th scope="col">{data.label("topics", code, lang)}</th>' for code in topics] + ["</tr></thead><tbody>"]
     for r in rows:
         html.append(f'<tr><th scope="row">{data.label("grades", r["grade"], lang)}</th>')
@@ -532,7 +547,7 @@ def coverage_page(lib: Library, lang: str, problems=None) -> str:
             level = 0 if r[code] == 0 else min(4, 1 + (3 * r[code]) // top)
             html.append(f'<td class="heat-{level}">{r[code]}</td>')
         html.append("</tr>")
-    parts.append("".join(html) + "</tbody></table>\n\n")
+    parts.append("".join(html) + "</tbody></table></div>\n\n")
 
     parts.append("## 要求清单\n\n" if zh else "## The requirements\n\n")
     for r in results:
@@ -635,7 +650,62 @@ def generated_downloads(lib: Library) -> dict[str, bytes]:
             p = planner.plan(lib, g, s, cal)
             out[f"plans/grade-{g:02d}-{s}.csv"] = planner.to_csv(p)
             out[f"plans/grade-{g:02d}-{s}.ics"] = planner.to_ics(p)
+    from .training import roster_template
+    out[ROSTER_TEMPLATE] = roster_template()
     return out
+
+
+ROSTER_TEMPLATE = "training/roster-template.xlsx"
+
+
+def _json_in_html(value) -> str:
+    """JSON to place inside <script type="application/json">: nothing in it can end the element."""
+    import json
+    return json.dumps(value, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def coordinator_tool(lib: Library, page_uri: str, lang: str) -> str:
+    """The coordinator's page: start semester, roster (file or paste), assignments and sign-in
+    sheets, computed in the browser by docs/assets/javascripts/assign.js from the rules
+    xinyu.training.rules gives it here (the same data scripts/assign.py uses)."""
+    from .training import rules
+    L = dict(t(lang, "coordinator"))
+    L["colon"], L["list_sep"] = t(lang, "colon"), t(lang, "list_sep")
+    e = lambda key: escape(L[key])
+    sems = "".join(f'<option value="{n}">{escape(s[lang])}</option>' for n, s in enumerate(rules(lib)["semesters"], start=1))
+    return "\n".join([
+        '<div id="xy-assign" class="xy-assign">',
+        f'<script type="application/json" id="xy-assign-rules">{_json_in_html(rules(lib))}</script>',
+        f'<script type="application/json" id="xy-assign-labels">{_json_in_html(L)}</script>',
+        f'<h2 id="start">{e("step_start")}</h2>',
+        f'<p>{e("start_intro")}</p>',
+        '<p class="xy-assign-row">'
+        f'<label for="xy-assign-start-year">{e("start_year")}</label> <select id="xy-assign-start-year"></select> '
+        f'<label for="xy-assign-start-term">{e("start_term")}</label> <select id="xy-assign-start-term">'
+        f'<option value="0">{e("autumn")}</option><option value="1">{e("spring")}</option></select></p>',
+        '<p class="xy-assign-now" id="xy-assign-now" role="status"></p>',
+        f'<p class="xy-assign-row"><label for="xy-assign-semester">{e("semester")}</label> <select id="xy-assign-semester">{sems}</select></p>',
+        '<div id="xy-assign-units"></div>',
+        f'<h2 id="roster">{e("step_roster")}</h2>',
+        f'<p>{e("roster_intro")}</p>',
+        f'<p><a class="md-button md-button--primary" href="{escape(rel(page_uri, ROSTER_TEMPLATE))}" download>{e("template")}</a></p>',
+        f'<p class="xy-assign-row"><label for="xy-assign-file">{e("pick")}</label> <input type="file" id="xy-assign-file" accept=".xlsx,.xlsm,.csv,.txt"></p>',
+        f'<p><label for="xy-assign-paste">{e("paste")}</label></p>',
+        '<textarea id="xy-assign-paste" rows="5" class="xy-assign-paste"></textarea>',
+        f'<p><button type="button" class="md-button" id="xy-assign-paste-go">{e("paste_go")}</button></p>',
+        '<div id="xy-assign-problems" class="admonition failure" role="alert" hidden></div>',
+        '<div id="xy-assign-result" hidden>',
+        f'<h2 id="result">{e("step_result")}</h2>',
+        '<p id="xy-assign-summary" role="status"></p>',
+        f'<p class="xy-assign-row"><a class="md-button" id="xy-assign-csv" download="培训安排.csv">{e("csv")}</a> '
+        f'<button type="button" class="md-button md-button--primary" id="xy-assign-print-all">{e("print_all")}</button></p>',
+        f'<div class="xy-scroll" tabindex="0" role="region" aria-label="{e("step_result")}"><table id="xy-assign-table"></table></div>',
+        f'<h2 id="sign-in">{e("sheets")}</h2>',
+        '<div id="xy-assign-sheets" class="xy-signins"></div>',
+        "</div>",
+        "</div>",
+    ]) + "\n"
+
 
 
 def generated_index_pages(lib: Library, problems=None) -> dict[str, callable]:
@@ -760,13 +830,14 @@ def parents_by_stage(lib: Library, page_uri: str, lang: str) -> str:
 
 
 def parents_by_worry(lib: Library, page_uri: str, lang: str) -> str:
-    """“我的孩子……”: each worry with the modules on it."""
+    """“我的孩子……”: each worry as one link, to the module written about it (a topic module
+    first), so that the list fits the first screen of a phone."""
     out = []
     for code, entry in data.vocabularies()["parent_topics"].items():
-        mods = [m for m in lib.parents if code in m.meta.topics]
+        mods = sorted((m for m in lib.parents if code in m.meta.topics),
+                      key=lambda m: (not m.id.startswith("p-topic-"), m.meta.topics.index(code), m.id))
         if mods:
-            links = join(lang, (f"[{md_text(title_of(m, lang))}]({rel(page_uri, m.src_uri)})" for m in mods))
-            out.append(f"- **{entry['worry'][lang]}**" + t(lang, "colon") + links)
+            out.append(f"- [{md_text(entry['worry'][lang])}]({rel(page_uri, mods[0].src_uri)})")
     return "\n".join(out) + "\n"
 
 
@@ -809,6 +880,7 @@ def markers(lib: Library, page_uri: str, lang: str) -> dict[str, callable]:
         "training-units": lambda: item_list(lib.training, page_uri, lang),
         "learning-paths": lambda: learning_paths(lib, page_uri, lang),
         "training-matrix": lambda: training_matrix(lib, page_uri, lang),
+        "coordinator": lambda: coordinator_tool(lib, page_uri, lang),
         "requirements": lambda: requirement_list(lib, page_uri, lang),
         "schema": lambda: schema_tables(lang),
         "vocabularies": lambda: vocabulary_tables(lang),
@@ -826,3 +898,39 @@ def fill_markers(markdown: str, lib: Library, page_uri: str, lang: str) -> str:
         value = table[name]()
         markdown = re.sub(rf"<!--\s*xinyu:{name}\s*-->", lambda _m: value, markdown)
     return markdown
+
+
+# --------------------------------------------------------------------------- phone numbers
+
+_TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)[^>]*>|<!--.*?-->", re.S)
+_SKIP = {"a", "script", "style", "code", "pre", "textarea", "title", "head", "button", "option"}
+
+
+@data.cached
+def _phone_pattern():
+    numbers = sorted({str(c["phone"]) for c in data.contacts() if c.get("verified") and c.get("phone")}, key=len, reverse=True)
+    if not numbers:
+        return None
+    return re.compile(r"(?<![0-9A-Za-z.:])(" + "|".join(re.escape(n) for n in numbers) + r")(?![0-9])")
+
+
+def link_phones(html: str) -> str:
+    """Every verified phone number of data/contacts.yml in a page's text becomes a `tel:` link
+    (tap to call on a phone). Text inside links, code, scripts and the head is left alone."""
+    pattern = _phone_pattern()
+    if pattern is None:
+        return html
+    out, depth, pos = [], {k: 0 for k in _SKIP}, 0
+    for m in _TAG.finditer(html):
+        text = html[pos:m.start()]
+        if text and not any(depth.values()):
+            text = pattern.sub(r'<a class="xy-tel" href="tel:\1">\1</a>', text)
+        out.append(text)
+        out.append(m.group(0))
+        name = (m.group(2) or "").lower()
+        if name in _SKIP and not m.group(0).endswith("/>"):
+            depth[name] = max(0, depth[name] + (-1 if m.group(1) else 1))
+        pos = m.end()
+    tail = html[pos:]
+    out.append(pattern.sub(r'<a class="xy-tel" href="tel:\1">\1</a>', tail) if not any(depth.values()) else tail)
+    return "".join(out)
