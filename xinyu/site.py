@@ -41,6 +41,12 @@ def join(lang: str, parts) -> str:
     return t(lang, "list_sep").join(parts)
 
 
+def zh_run(text: str, lang: str) -> str:
+    """Chinese words inside an English page (a clause of the plan, a quoted phrase), marked as
+    Chinese so that they are set and read as Chinese."""
+    return text if lang == "zh" else f'<span lang="zh-Hans">{text}</span>'
+
+
 def rel(from_uri: str, to_uri: str) -> str:
     """Relative link from one docs-space page to another."""
     return posixpath.relpath(to_uri, posixpath.dirname(from_uri) or ".")
@@ -552,7 +558,7 @@ def coverage_page(lib: Library, lang: str, problems=None) -> str:
     parts.append("## 要求清单\n\n" if zh else "## The requirements\n\n")
     for r in results:
         parts.append(f"### {r.id}\n\n")
-        parts.append(f"**{STATUS[r.status][0 if zh else 1]}** · {r.clause} 「{r.phrase}」 — {r.summary[lang]}\n\n")
+        parts.append(f"**{STATUS[r.status][0 if zh else 1]}** · {zh_run(f'{r.clause} 「{r.phrase}」', lang)} — {r.summary[lang]}\n\n")
         if r.note:
             parts.append(r.note[lang] + "\n\n")
         missing = [c for c in r.cells if not c.ok]
@@ -774,7 +780,7 @@ def requirement_list(lib: Library, page_uri: str, lang: str) -> str:
     out = []
     for r in data.requirements():
         out.append(f"### {r['id']}\n")
-        out.append(f"**{r['clause']}** 「{r['phrase']}」 — {r['summary'][lang]}\n")
+        out.append(zh_run(f"**{r['clause']}** 「{r['phrase']}」", lang) + f" — {r['summary'][lang]}\n")
         serving = [i for i in lib.lessons + lib.parents + lib.training if r["id"] in i.meta.requirements]
         label = "本库中对应的内容" if lang == "zh" else "Served in this library by"
         if serving:
@@ -815,11 +821,19 @@ def vocabulary_tables(lang: str) -> str:
     return "\n".join(out) + "\n"
 
 
+def short_title(item: Item, lang: str) -> str:
+    """A title's head, before its colon (孩子上初一了：陪他迈过… → 孩子上初一了), for compact lists."""
+    title = title_of(item, lang)
+    head = re.split(r"：|: ", title, maxsplit=1)[0]
+    return head if len(head) >= 4 else title
+
+
 def parents_by_stage(lib: Library, page_uri: str, lang: str) -> str:
-    """The family section's table: each school stage by semester, then modules for any time."""
+    """The family section's table: each school stage by semester (short titles, so that the
+    table stays short on a phone; the full titles are in the list of all modules)."""
     head = [t(lang, "stage"), data.label("parent_semesters", "autumn", lang), data.label("parent_semesters", "spring", lang)]
     lines = ["| " + " | ".join(head) + " |", "|---|---|---|"]
-    link = lambda m: f"[{title_of(m, lang)}]({rel(page_uri, m.src_uri)})"
+    link = lambda m: f'[{md_text(short_title(m, lang))}]({rel(page_uri, m.src_uri)} "{md_text(title_of(m, lang)).replace(chr(34), "&quot;")}")'
     for stage in data.vocabularies()["stages"]:
         cells = []
         for sem in ("autumn", "spring"):
