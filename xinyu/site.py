@@ -829,18 +829,20 @@ def short_title(item: Item, lang: str) -> str:
 
 
 def parents_by_stage(lib: Library, page_uri: str, lang: str) -> str:
-    """The family section's table: each school stage by semester (short titles, so that the
-    table stays short on a phone; the full titles are in the list of all modules)."""
-    head = [t(lang, "stage"), data.label("parent_semesters", "autumn", lang), data.label("parent_semesters", "spring", lang)]
-    lines = ["| " + " | ".join(head) + " |", "|---|---|---|"]
+    """The family section's stage × semester list: one line per school stage, the semesters in
+    it (short titles, so that it stays short on a phone; the full titles are in the list of all
+    modules and in each link's title)."""
+    out = []
     link = lambda m: f'[{md_text(short_title(m, lang))}]({rel(page_uri, m.src_uri)} "{md_text(title_of(m, lang)).replace(chr(34), "&quot;")}")'
     for stage in data.vocabularies()["stages"]:
         cells = []
         for sem in ("autumn", "spring"):
             mods = [m for m in lib.parents if m.meta.stage == stage and m.meta.semester in (sem, "any")]
-            cells.append("<br>".join(link(m) for m in mods) or "—")
-        lines.append(f"| {data.label('stages', stage, lang)} | " + " | ".join(cells) + " |")
-    return "\n".join(lines) + "\n"
+            if mods:
+                cells.append(f"{data.label('parent_semesters', sem, lang)} " + join(lang, (link(m) for m in mods)))
+        if cells:
+            out.append(f"- **{data.label('stages', stage, lang)}**{t(lang, 'colon')}" + t(lang, "semicolon").join(cells))
+    return '<div class="xy-stages" markdown>\n\n' + "\n".join(out) + "\n\n</div>\n"
 
 
 def parents_by_worry(lib: Library, page_uri: str, lang: str) -> str:
