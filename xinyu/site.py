@@ -109,16 +109,16 @@ def lesson_downloads(item: Item, lang: str) -> str:
 
 
 def breadcrumb(item: Item, lang: str) -> str:
-    """学段 › 年级 › 学期 above a lesson's title, each a link."""
+    """学段 › 年级 › 学期 above a lesson's title, each a link (Markdown links, so that MkDocs
+    makes them right for the served and the offline site)."""
     m, src = item.meta, item.src_uri
     stage = data.stage_of_grade(m.grade)
     grade = rel(src, grade_uri(m.grade))
-    overview = f"#{m.semester}"
     crumbs = [(data.label("stages", stage, lang), rel(src, "lessons/index.md")),
               (data.label("grades", m.grade, lang), grade),
-              (data.label("semesters", m.semester, lang), grade + overview)]
-    links = f' <span aria-hidden="true">›</span> '.join(f'<a href="{escape(u)}">{escape(n)}</a>' for n, u in crumbs)
-    return f'<nav class="xy-crumbs" aria-label="{escape(t(lang, "breadcrumb"))}">{links}</nav>'
+              (data.label("semesters", m.semester, lang), f"{grade}#{m.semester}")]
+    links = ' <span aria-hidden="true">›</span> '.join(f"[{md_text(n)}]({u})" for n, u in crumbs)
+    return f'<nav class="xy-crumbs" aria-label="{escape(t(lang, "breadcrumb"))}" markdown="span">{links}</nav>'
 
 
 def worksheet_html(item: Item, n: int, ws: Worksheet, lang: str, downloads: bool = False) -> str:
@@ -435,7 +435,7 @@ def grade_page(lib: Library, grade: int, lang: str) -> str:
     parts.append(f"[{t(lang, 'plan_link')}]({rel(uri, plan_uri(grade))})\n\n")
     for sem in data.vocabularies()["semesters"]:
         lessons = lib.semester_lessons(grade, sem)
-        parts.append(f"## {data.label('semesters', sem, lang)}\n\n")
+        parts.append(f"## {data.label('semesters', sem, lang)} {{#{sem}}}\n\n")
         overview = lib.overview(grade, sem)
         if overview:
             parts.append(f"[{title_of(overview, lang)}]({rel(uri, overview.src_uri)})\n\n")
@@ -694,7 +694,7 @@ def coordinator_tool(lib: Library, page_uri: str, lang: str) -> str:
         '<div id="xy-assign-units"></div>',
         f'<h2 id="roster">{e("step_roster")}</h2>',
         f'<p>{e("roster_intro")}</p>',
-        f'<p><a class="md-button md-button--primary" href="{escape(rel(page_uri, ROSTER_TEMPLATE))}" download>{e("template")}</a></p>',
+        f'<p>{download_button(ROSTER_TEMPLATE, L["template"], primary=True)}</p>',        # made relative as the page is written
         f'<p class="xy-assign-row"><label for="xy-assign-file">{e("pick")}</label> <input type="file" id="xy-assign-file" accept=".xlsx,.xlsm,.csv,.txt"></p>',
         f'<p><label for="xy-assign-paste">{e("paste")}</label></p>',
         '<textarea id="xy-assign-paste" rows="5" class="xy-assign-paste"></textarea>',

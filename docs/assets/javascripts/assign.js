@@ -150,7 +150,8 @@
     var wb = await zip.text("xl/workbook.xml"), rels = await zip.text("xl/_rels/workbook.xml.rels");
     if (wb && rels) {
       var sheet = xml(wb).getElementsByTagName("sheet")[0];
-      var rid = sheet && (sheet.getAttribute("r:id") || sheet.getAttributeNS("http://schemas.openxmlformats.org/officeDocument/2006/relationships", "id"));
+      var rid = null;     // the relationship id: the attribute "id" in the relationships namespace (r:id)
+      if (sheet) Array.prototype.forEach.call(sheet.attributes, function (a) { if (a.localName === "id" && a.prefix) rid = a.value; });
       Array.prototype.forEach.call(xml(rels).getElementsByTagName("Relationship"), function (r) {
         if (r.getAttribute("Id") === rid) target = r.getAttribute("Target").replace(/^\//, "").replace(/^(?!xl\/)/, "xl/");
       });
