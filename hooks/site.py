@@ -9,6 +9,7 @@
 """
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import posixpath
@@ -61,6 +62,7 @@ def on_config(config):
     try:
         STATE["pages"] = {lang: site.generated_pages(lib, lang, problems) for lang in site.LANGS}
         STATE["downloads"] = site.generated_downloads(lib)
+        STATE["downloads"].update(site.drawing_files(lib))
     except planner.PlanError as exc:
         raise PluginError(f"the semester planner cannot plan the library on the default calendar: {exc}") from None
     STATE["untranslated"] = set()
@@ -72,6 +74,7 @@ def _start_exports(lib) -> None:
     while MkDocs builds both languages (the machine has two cores), and copied into the site at
     the end. Pages link to them through `xinyu-download:` addresses, made relative as each page
     is written."""
+    _stop_exports()        # mkdocs serve: a previous build that failed may have left one running
     STATE["shared"] = export.download_uris(lib) if lib.downloads else []
     if not lib.downloads:
         return
@@ -97,6 +100,23 @@ def _finish_exports(site_dir: Path) -> None:
             shutil.copyfile(os.path.join(STATE["export_dir"], uri), target)
     finally:
         shutil.rmtree(STATE.pop("export_dir"), ignore_errors=True)
+
+
+def _stop_exports() -> None:
+    """A build that stops early (an error, Ctrl+C) leaves no export process and no temp folder."""
+    job = STATE.pop("export", None)
+    if job is not None and job.poll() is None:
+        job.kill()
+        job.communicate()
+    if STATE.get("export_dir"):
+        shutil.rmtree(STATE.pop("export_dir"), ignore_errors=True)
+
+
+atexit.register(_stop_exports)
+
+
+def on_build_error(error):
+    _stop_exports()
 
 
 def _dest(uri: str, lang: str, config) -> str:
@@ -217,7 +237,7 @@ def _name_section(item, lang: str, depth: int) -> None:
 
 
 def on_post_page(output, page, config):
-    output = site.DOWNLOAD.sub(lambda m: f'href="{get_relative_url(m.group(1), page.url)}"', output)
+    output = site.DOWNLOAD.sub(lambda m: f'{m.group(1)}="{get_relative_url(m.group(2), page.url)}"', output)
     return offline.compact_html(search.localise_config(site.link_phones(output), _lang(config)))
 
 

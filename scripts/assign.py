@@ -11,13 +11,15 @@ has 姓名 (and 工号) and 单元 (unit id or title). Output, in --out: 培训�
 per unit in 签到表/, and with --completions 未完成.csv. A roster with an unknown role, a duplicate
 person or a broken row is rejected with the row numbers and nothing is written. Nothing leaves
 this computer.
+
+--out is a folder of its own for these results: the files are made in a temporary folder and
+then moved in, replacing only what assign.py made there before (listed in .xinyu-outputs.json).
+The current folder, a home folder or a folder with other files is refused unless --force, and
+even then only assign.py's own earlier files are replaced. Problems: one line, exit status 2.
 """
 from __future__ import annotations
 
-import argparse
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -25,46 +27,47 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from rich.console import Console  # noqa: E402
 from rich.table import Table      # noqa: E402
 
-from xinyu import content, training  # noqa: E402
+from xinyu import cli, content, outputs, training  # noqa: E402
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap = cli.Parser(description=__doc__.split("\n")[0])
     ap.add_argument("--roster", type=Path, required=True)
     ap.add_argument("--semester", type=int, required=True, choices=range(1, 7), help="1–6 in the learning paths")
     ap.add_argument("--completions", type=Path)
     ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--force", action="store_true", help="write into a folder that holds other files (they are kept)")
     args = ap.parse_args(argv)
     console = Console(width=None if sys.stdout.isatty() else 120)
+    cli.existing_file(args.roster, "roster file")
+    cli.existing_file(args.completions, "completion file")
     lib = content.load()
     try:
         people = training.read_roster(args.roster)
         done = training.read_completions(args.completions, people, lib) if args.completions else None
     except training.RosterError as exc:
-        print(f"error: {exc}\nnothing was written.", file=sys.stderr)
-        return 1
+        first, _, rest = str(exc).partition("\n")
+        print(f"error: {first} (nothing was written)" + (f"\n{rest}" if rest else ""), file=sys.stderr)
+        return cli.USAGE_ERROR
     assignments = training.assign(people, lib, args.semester)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{args.out.name}-", dir=args.out.parent))
-    try:
+    by_unit: dict[str, list] = {}
+    units = {u.id: u for u in lib.training}
+    rows = []
+
+    def write(stage: Path) -> None:
         (stage / "培训安排.csv").write_bytes(training.assignments_csv(assignments, args.semester))
         (stage / "签到表").mkdir()
-        by_unit: dict[str, list] = {}
         for a in assignments:
             for u in a.units:
                 by_unit.setdefault(u.id, []).append(a.person)
-        units = {u.id: u for u in lib.training}
         for n, (uid, members) in enumerate(by_unit.items(), start=1):
             (stage / "签到表" / f"{n:02d}-{uid}.docx").write_bytes(training.sign_in_docx(units[uid], members, args.semester))
         if done is not None:
-            rows = training.outstanding(people, lib, args.semester, done)
+            rows.extend(training.outstanding(people, lib, args.semester, done))
             (stage / "未完成.csv").write_bytes(training.outstanding_csv(rows))
-        if args.out.exists():
-            shutil.rmtree(args.out)
-        stage.rename(args.out)
-    except BaseException:
-        shutil.rmtree(stage, ignore_errors=True)
-        raise
+
+    outputs.place(args.out, write, "assign.py", results_folder=True, force=args.force,
+                  known=("培训安排.csv", "未完成.csv", "签到表/*.docx"))
     table = Table(title=f"{training.paths_file()['semesters'][args.semester - 1]['zh']}：{len(people)} 人")
     table.add_column("培训单元")
     table.add_column("人数", justify="right")
@@ -78,4 +81,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(cli.run(main))

@@ -5,25 +5,29 @@
     python scripts/check.py --root DIR   # another tree with lessons/ parents/ training/ docs/
 
 Prints `path:line: what is wrong — how to fix it`, errors first, then warnings.
-Exit status: 0 when there are no errors, 1 when there are. --warnings-as-errors makes warnings fail too.
+Exit status: 0 when there are no errors, 1 when there are, 2 when the tree cannot be read. --warnings-as-errors makes warnings fail too.
 """
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from xinyu import checks, content  # noqa: E402
+from xinyu import checks, cli, content  # noqa: E402
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap = cli.Parser(description=__doc__.split("\n")[0])
     ap.add_argument("--root", type=Path, help="check another tree instead of the project")
     ap.add_argument("--warnings-as-errors", action="store_true")
     args = ap.parse_args(argv)
     root = args.root.resolve() if args.root else None
+    if root is not None:
+        if not root.is_dir():
+            raise cli.UserError(f"--root {args.root}: no such folder — give the project folder (the one holding lessons/)")
+        if not any((root / d).is_dir() for d in ("lessons", "parents", "training")):
+            raise cli.UserError(f"--root {args.root}: holds no lessons/, parents/ or training/ folder — give the project folder")
     lib = content.load(root)
     problems = checks.check(lib, root=root)
     errors = [p for p in problems if p.level == "error"]
@@ -37,4 +41,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(cli.run(main))

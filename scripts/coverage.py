@@ -11,7 +11,6 @@ plan, not its text.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
@@ -21,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from rich.console import Console  # noqa: E402
 from rich.table import Table      # noqa: E402
 
-from xinyu import content, coverage  # noqa: E402
+from xinyu import cli, content, coverage  # noqa: E402
 from xinyu.paths import DATA         # noqa: E402
 
 BASELINE = DATA / "coverage-baseline.json"
@@ -29,7 +28,7 @@ STYLE = {"met": "green", "partly": "yellow", "unmet": "red", "context": "dim"}
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap = cli.Parser(description=__doc__.split("\n")[0])
     ap.add_argument("--json", action="store_true", help="print JSON instead of a table")
     ap.add_argument("--check-baseline", action="store_true", help="fail when a requirement met in the baseline is not met now")
     ap.add_argument("--update-baseline", action="store_true", help="record today's met requirements as the baseline")
@@ -74,4 +73,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(cli.run(main))

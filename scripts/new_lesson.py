@@ -5,17 +5,16 @@
 """
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from xinyu import scaffold  # noqa: E402
+from xinyu import cli, scaffold  # noqa: E402
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap = cli.Parser(description=__doc__.split("\n")[0])
     ap.add_argument("--grade", type=int, required=True, help="1–12")
     ap.add_argument("--semester", choices=["autumn", "spring"], required=True)
     ap.add_argument("--slug", required=True, help="a few lowercase English words joined by hyphens")
@@ -33,4 +32,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(cli.run(main))

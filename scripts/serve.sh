@@ -3,6 +3,7 @@
 # (Chinese at /, English at /en/). Edits to lessons/, parents/, training/, docs/ and data/ rebuild it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash scripts/system-packages.sh build
 bash scripts/setup.sh
 export NO_MKDOCS_2_WARNING=1
 .venv/bin/python scripts/check.py

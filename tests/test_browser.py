@@ -364,3 +364,18 @@ def test_coordinator_reports_a_bad_roster_with_the_tools_messages(server, page):
         training.roster_from_rows(rows)
     assert shown == err.value.problems and len(shown) == 4
     assert page.locator("#xy-assign-result").is_hidden()
+def test_a_grade_one_worksheet_prints_with_its_drawing_on_one_page(server, page, tmp_path):
+    lesson = LIB.get("g01-sp-caterpillar-grows")
+    page.goto(server + url_of(lesson.src_uri))
+    card = page.locator("#worksheet-1")
+    images = card.locator("img")
+    assert images.count() == sum(1 for it in lesson.worksheets[0].items if it.drawing) >= 1
+    page.wait_for_function("[...document.querySelectorAll('#worksheet-1 img')].every(i => i.complete && i.naturalWidth > 0)")
+    assert page.locator("#worksheet-1 ruby rt").count() >= 1           # 拼音 over new characters
+    page.evaluate("window.print = () => {}")
+    page.locator("#worksheet-1 .xy-ws-print").click()
+    pdf = tmp_path / "young.pdf"
+    page.pdf(path=str(pdf), format="A4", print_background=True)
+    reader = PdfReader(str(pdf))
+    assert len(reader.pages) == 1
+    assert "/XObject" in str(reader.pages[0]["/Resources"])              # the drawing is on the page

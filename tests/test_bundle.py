@@ -73,3 +73,54 @@ def test_a_failed_build_leaves_the_previous_bundle(tmp_path):
     assert run.returncode != 0 and "no bundle was made" in run.stderr + run.stdout
     assert (out / "xinyu-offline-keep.zip").read_bytes() == b"previous bundle"
     assert sorted(p.name for p in out.iterdir()) == ["xinyu-offline-keep.zip"]
+
+
+def test_start_server_sends_the_nginx_headers_and_the_policy_lets_the_site_run(bundle, tmp_path):
+    """server.py serves with the headers of nginx.conf.example; under that content policy (no
+    'unsafe-inline' for scripts, hashes of Material's inline scripts) pages run without a
+    violation and search works."""
+    import re
+    import socket
+    import time
+    import urllib.request
+    with zipfile.ZipFile(bundle / "xinyu-offline-test1.zip") as zf:
+        zf.extractall(tmp_path)
+    root = tmp_path / "xinyu-offline-test1"
+    nginx = (root / "nginx.conf.example").read_text(encoding="utf-8")
+    assert "server_tokens off;" in nginx and "frame-ancestors 'none'" in nginx and "'sha256-" in nginx
+    assert "xinyu-inline-script-hashes" not in nginx
+    csp = re.search(r'add_header Content-Security-Policy "([^"]+)"', nginx).group(1)
+    script_src = re.search(r"script-src ([^;]+)", csp).group(1)
+    assert "'unsafe-inline'" not in script_src and "'unsafe-eval'" not in script_src
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    server = subprocess.Popen([sys.executable, str(root / "server.py"), str(port)])
+    try:
+        for _ in range(50):
+            try:
+                reply = urllib.request.urlopen(f"http://127.0.0.1:{port}/index.html")
+                break
+            except OSError:
+                time.sleep(0.1)
+        assert reply.headers["Content-Security-Policy"] == csp
+        assert reply.headers["X-Frame-Options"] == "DENY" and reply.headers["X-Content-Type-Options"] == "nosniff"
+        assert re.fullmatch(r"xinyu\s*", reply.headers["Server"])
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            page = browser.new_page()
+            problems = []
+            page.on("console", lambda m: m.type == "error" and "Content Security Policy" in m.text and problems.append(m.text))
+            page.on("pageerror", lambda e: problems.append(str(e)))
+            for uri in ("index.html", "lessons/grade-07/g07-au-hello-junior-high.html", "en/index.html", "lessons/grade-07/index.html"):
+                page.goto(f"http://127.0.0.1:{port}/{uri}")
+                page.wait_for_timeout(300)
+            page.goto(f"http://127.0.0.1:{port}/index.html")
+            links = search(page, "入学适应")
+            browser.close()
+        assert problems == []
+        assert any("g07-au-hello-junior-high.html" in l for l in links)
+    finally:
+        server.terminate()
+        server.wait()

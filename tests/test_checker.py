@@ -10,7 +10,7 @@ from conftest import LESSON, PARENT, ROOT, TRAINING
 # (case, file, old text, new text, expected line, words the message must contain, rule)
 BROKEN = [
     ("no front matter", LESSON, "---\nid:", "id:", 1, "no front matter", "front-matter"),
-    ("bad yaml", LESSON, "weeks: [3]", "weeks: [3", 7, "not valid YAML", "front-matter"),
+    ("bad yaml", LESSON, "weeks: [3]", "weeks: [3", 6, "the bracket opened on this line is not closed", "front-matter"),
     ("missing field", LESSON, "duration: 45\n", "", 1, "lacks 'duration'", "schema"),
     ("unknown field", LESSON, "weeks: [3]", "weeks: [3]\ncolour: red", 7, "unknown field 'colour'", "schema"),
     ("unknown topic", LESSON, "topics: [relationships]", "topics: [friendship]", 8, "unknown topics code(s) friendship", "schema"),

@@ -18,12 +18,17 @@ from xinyu import worksheet as ws_mod
 F2 = "lessons/grade-08/g08-au-fixture-format2.md"
 
 
+def _tree_with(tmp_path, extra: str) -> Tree:
+    """The valid fixture tree with the files of another fixture folder added."""
+    shutil.copytree(FIXTURES / "valid", tmp_path / "t")
+    shutil.copytree(FIXTURES / extra, tmp_path / "t", dirs_exist_ok=True)
+    return Tree(tmp_path / "t")
+
+
 @pytest.fixture
 def tree2(tmp_path) -> Tree:
-    """The valid fixture tree with one format-2 lesson added."""
-    shutil.copytree(FIXTURES / "valid", tmp_path / "t")
-    shutil.copytree(FIXTURES / "format2", tmp_path / "t", dirs_exist_ok=True)
-    return Tree(tmp_path / "t")
+    """The valid fixture tree with a format-2 lesson and a 班会微课 added."""
+    return _tree_with(tmp_path, "format2")
 
 
 def lesson(tree2):
@@ -93,7 +98,7 @@ def test_role_play_with_no_step_out_at_all(tree2):
 
 WORKSHEET_CASES = [
     ("bad YAML", "    lines: 2\n  - prompt: 画出你的怒气温度", "    lines: [2\n  - prompt: 画出你的怒气温度", "worksheet", "not valid YAML"),
-    ("two kinds in one item", "    box: 7\n", "    box: 7\n    lines: 3\n", "worksheet", "exactly one of lines, box, choices, table or text"),
+    ("two kinds in one item", "    box: 7\n", "    box: 7\n    lines: 3\n", "worksheet", "exactly one of lines, box, choices, table, drawing or text"),
     ("prompt missing", "  - prompt: 最生气的时候，我做了什么？\n    lines: 2", "  - lines: 2", "worksheet", "needs a prompt"),
     ("too tall for A4", "    box: 7\n", "    box: 20\n", "worksheet", "will not fit one A4 page"),
     ("material names no worksheet", "学习单《冷静锦囊卡》", "学习单《冷静卡》", "worksheet", "there is no worksheet block with that title"),
@@ -272,7 +277,7 @@ def test_slides(tree2):
 
 def test_standard_lesson_has_no_help_slide(tree2):
     tree2.edit(F2, "sensitivity: care", "sensitivity: standard")
-    titles = [t for t, _ in slides.slide_texts(lesson(tree2))]
+    titles = [t for t, *_ in slides.slide_texts(lesson(tree2))]
     assert "需要帮助时" not in titles
 
 
@@ -286,7 +291,7 @@ def test_cli_exports_lesson_worksheets_and_slides(tree2, tmp_path):
     run = subprocess.run([sys.executable, str(ROOT / "scripts" / "export.py"), "--root", str(tree2.root),
                           "--lesson", "g08-au-fixture-format2", "--out", str(tmp_path)], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
-    names = sorted(p.name for p in tmp_path.iterdir())
+    names = sorted(p.name for p in tmp_path.iterdir() if p.name != ".xinyu-outputs.json")
     assert names == ["g08-au-fixture-format2-学习单1.docx", "g08-au-fixture-format2-学习单2.docx",
                      "g08-au-fixture-format2-课件.pptx", "g08-au-fixture-format2.docx"]
 
@@ -426,3 +431,75 @@ def test_same_activity_name_in_another_grade(tree2):
     [p] = tree2.check()
     assert (p.rule, p.line) == ("activity-reuse", 103)
     assert "opener '拍手报名字啦' repeats grade 7's '拍手报名字' (g07-au-fixture-lesson)" in p.message
+
+
+# --------------------------------------------------------------------------- grades 1–3: drawings and 拼音
+
+Y = "lessons/grade-01/g01-sp-fixture-young.md"
+
+
+@pytest.fixture
+def young(tmp_path) -> Tree:
+    """The valid fixture tree with a grade-1 lesson, its drawings and 拼音."""
+    return _tree_with(tmp_path, "young")
+
+
+def test_young_fixture_is_clean(young):
+    assert young.check() == []
+
+
+@pytest.mark.parametrize("old,new,rule,words", [
+    ("  - prompt: 方框里，画我的好办法。\n    box: 5", "  - prompt: 方框里，画我的好办法，再写一写为什么这个办法对你有用。\n    box: 5", "worksheet", "a prompt for grades 1–3 is one short line"),
+    ("  - prompt: 方框里，画我的好办法。\n    box: 5", "  - prompt: 写我的好办法。\n    lines: 4", "worksheet", "asks for 4 writing lines"),
+    ("drawing: caterpillar.svg", "drawing: dragon.svg", "drawing", "dragon.svg does not exist"),
+    ("涂上{绿色|lǜ sè}。", "涂上{绿色 lǜ sè}。", "worksheet", "outside a 拼音 mark"),
+    ("](../drawings/chrysalis.svg)", "](../drawings/chrysalis.png)", "drawing", "is not one of the library's drawings"),
+    ("![蛹：挂在树枝上的小小“睡袋”]", "![]", "drawing", "has no description"),
+])
+def test_broken_young_worksheet(young, old, new, rule, words):
+    young.edit(Y, old, new)
+    problems = young.check()
+    assert [p.rule for p in problems] == [rule] and words in problems[0].message, "\n".join(map(str, problems))
+
+
+def test_young_worksheet_needs_something_to_draw_or_colour(young):
+    text = young.path(Y).read_text(encoding="utf-8")
+    text = text.replace("  - prompt: 做到的叶子，涂上{绿色|lǜ sè}。\n    drawing: growing-leaves.svg\n    size: 7\n", "")
+    text = text.replace("  - prompt: 方框里，画我的好办法。\n    box: 5\n", "  - prompt: 写我的好办法。\n    lines: 2\n")
+    text = text.replace("  - prompt: 给毛毛虫涂上颜色。\n    drawing: caterpillar.svg\n    size: 5\n", "")
+    young.write(Y, text)
+    [p] = young.check()
+    assert "no box to draw in and no picture to colour" in p.message
+
+
+def test_unsafe_drawing_is_refused(young):
+    young.write("lessons/drawings/caterpillar.svg",
+                '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><script>alert(1)</script>'
+                '<image href="https://example.org/x.png"/><text>字</text></svg>')
+    messages = " | ".join(p.message for p in young.check() if p.rule == "drawing")
+    for words in ("contains <script>", "contains <image>", "contains <text>", "refers to another file"):
+        assert words in messages
+
+
+def test_young_page_word_and_slides_show_drawings_and_pinyin(young):
+    from pptx import Presentation
+    lib = content.load(young.root)
+    lib.downloads = True
+    item = lib.get("g01-sp-fixture-young")
+    page = site.render_item(item, "zh", lib)
+    assert "<ruby>绿色<rt>lǜ sè</rt></ruby>" in page and "{绿色|" not in page
+    assert 'src="xinyu-download:lessons/drawings/growing-leaves.svg"' in page and 'class="xy-ws xy-ws-young"' in page
+    assert "![蛹：挂在树枝上的小小“睡袋”](../drawings/chrysalis.svg)" in page
+    assert set(site.drawing_files(lib)) >= {"lessons/drawings/caterpillar.svg", "lessons/drawings/growing-leaves.svg"}
+    doc = Document(io.BytesIO(export.worksheet_docx(item, 1, item.worksheets[0])))
+    xml = doc.element.xml
+    assert "<w:ruby>" in xml and "lǜ sè" in xml
+    assert len(doc.inline_shapes) == 2                       # the leaves and the caterpillar
+    assert 'w:sz w:val="32"' in xml                          # 16 pt for six-year-olds
+    assert _docx_height_cm(doc) <= doc.sections[0].page_height.cm - 2 * doc.sections[0].top_margin.cm
+    prs = Presentation(io.BytesIO(slides.lesson_pptx(item)))
+    pictures = {s.shapes[0].text_frame.text: sum(1 for sh in s.shapes if sh.shape_type == 13) for s in prs.slides}
+    assert pictures["音乐律动：生命变身四幕剧（10分钟）"] == 3              # at most three drawings a slide
+    assert pictures["学习单1：我的长大叶子"] == 2
+    text = "\n".join(sh.text_frame.text for s in prs.slides for sh in s.shapes if sh.has_text_frame)
+    assert "绿色（lǜ sè）" in text and "{" not in text

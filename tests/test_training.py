@@ -132,5 +132,5 @@ def test_cli_writes_everything_or_nothing(tmp_path):
     out2 = tmp_path / "安排2"
     run = subprocess.run([sys.executable, str(ROOT / "scripts/assign.py"), "--roster", str(bad), "--semester", "1", "--out", str(out2)],
                          capture_output=True, text=True)
-    assert run.returncode == 1 and "第3行（李四）" in run.stderr and "nothing was written" in run.stderr
+    assert run.returncode == 2 and "第3行（李四）" in run.stderr and "nothing was written" in run.stderr
     assert not out2.exists() and not list(tmp_path.glob(".安排2-*"))

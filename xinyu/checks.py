@@ -17,7 +17,9 @@ from . import data
 from .content import Item, Library, Problem, load
 from .model import TIMED_SECTION, required_sections
 from .paths import DATA, DOCS, ROOT
+from . import drawing
 from . import worksheet as ws_mod
+from .userfiles import UserError, read_text
 
 LINK = re.compile(r"(?<!!)\[([^\]]*)\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
 EXTERNAL = re.compile(r"(https?://|ftp://|www\.)[^\s)）>]+|[\w.+-]+@[\w-]+\.[\w.]+", re.I)
@@ -407,16 +409,64 @@ def rule_worksheets(item: Item, ctx) -> list[Problem]:
             out.append(_problem(item, b.line, f"two worksheets are called '{w.title}' (also line {titles[w.title]})",
                                 "give each worksheet its own title", "worksheet"))
         titles.setdefault(w.title, b.line)
-        h = ws_mod.height(w)
+        h = ws_mod.height(w, item.meta.grade)
         if h > ws_mod.LAYOUT["usable_height"]:
             out.append(_problem(item, b.line, f"worksheet '{w.title}' is about {h:g} cm tall and will not fit one A4 page "
                                 f"({ws_mod.LAYOUT['usable_height']:g} cm)", "cut items, writing lines or box height", "worksheet"))
+        for text in ws_mod.texts(w):
+            for msg in ws_mod.ruby_problems(text):
+                out.append(_problem(item, b.line, f"worksheet '{w.title}': {msg}", "fix the braces of the 拼音 mark", "worksheet"))
+        for it in w.items:
+            if it.drawing:
+                for msg in drawing.problems(drawing.folder(ctx["root"]) / it.drawing):
+                    out.append(_problem(item, b.line, f"worksheet '{w.title}': {msg}",
+                                        f"add a simple line drawing as {drawing.FOLDER}/{it.drawing} (see the contributor page)", "drawing"))
+        if item.format == 2 and item.meta.grade in ws_mod.YOUNG_GRADES:
+            for index, msg, fix in ws_mod.young_problems(w):
+                out.append(_problem(item, b.line, f"worksheet '{w.title}': {msg}", fix, "worksheet"))
     if item.format == 2 and not any(b.error for b in item.worksheet_blocks):   # a broken block has no title yet
         for material in item.meta.materials:
             for title in ws_mod.MATERIAL.findall(material):
                 if title not in titles:
                     out.append(_problem(item, item.doc.line_of("materials"), f"materials name 学习单《{title}》 but there is no worksheet block with that title",
                                         f"add a ```worksheet block with title: {title} to 教学准备, or correct the name", "worksheet"))
+    return out
+
+
+IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)\)")
+
+
+def rule_images(item: Item, ctx) -> list[Problem]:
+    """Pictures in a page are the library's own line drawings (lessons/drawings/*.svg), with a
+    description for screen readers."""
+    out = []
+    base = posixpath.dirname(item.src_uri)
+    for n, t in _text_lines(item):
+        for m in IMAGE.finditer(t):
+            alt, target = m.group(1).strip(), m.group(2)
+            resolved = posixpath.normpath(posixpath.join(base, target))
+            if not alt:
+                out.append(_problem(item, n, f"picture '{target}' has no description", "write what it shows between the brackets: ![一只毛毛虫](…)", "drawing"))
+            if posixpath.dirname(resolved) != drawing.FOLDER or not resolved.endswith(".svg"):
+                out.append(_problem(item, n, f"picture '{target}' is not one of the library's drawings",
+                                    f"put a line drawing in {drawing.FOLDER}/ and link it, e.g. ../drawings/name.svg", "drawing"))
+                continue
+            for msg in drawing.problems(ctx["root"] / resolved):
+                out.append(_problem(item, n, msg, f"add or fix {resolved} (a simple line drawing, see the contributor page)", "drawing"))
+    return out
+
+
+def check_drawings(root: Path) -> list[Problem]:
+    """Every file in lessons/drawings/ is a safe, self-contained SVG."""
+    out = []
+    folder = drawing.folder(root)
+    if folder.is_dir():
+        for path in sorted(folder.iterdir()):
+            if path.suffix.lower() != ".svg":
+                out.append(Problem(path, 1, f"{path.name} is not an SVG drawing", "drawings are .svg files; remove it or convert it", rule="drawing"))
+                continue
+            for msg in drawing.problems(path):
+                out.append(Problem(path, 1, msg, "keep drawings to lines and shapes (no text, scripts or images)", rule="drawing"))
     return out
 
 
@@ -554,7 +604,7 @@ def rule_revisits(item: Item, ctx) -> list[Problem]:
 ITEM_RULES = [rule_placeholders, rule_location, rule_duration, rule_sections, rule_timing, rule_lesson_parts, rule_classmeeting_parts,
               rule_parent_parts,
               rule_training_parts, rule_links, rule_no_external, rule_help_link, rule_life_sensitivity, rule_safety,
-              rule_translation, rule_revisits, rule_worksheets, rule_format2_sections, rule_format2_steps, rule_step_out_of_role]
+              rule_translation, rule_revisits, rule_worksheets, rule_images, rule_format2_sections, rule_format2_steps, rule_step_out_of_role]
 
 
 # --------------------------------------------------------------------------- library-wide rules
@@ -792,6 +842,32 @@ def rule_tags(lib: Library, ctx) -> list[Problem]:
 LIBRARY_RULES = [rule_schedule, rule_tags, rule_unique_ids, rule_near_duplicates, rule_activity_reuse, rule_characters, rule_activity_across_grades]
 
 
+RAW_HTML = re.compile(r"<\s*/?\s*[A-Za-z!]")
+TITLE_MARKUP = re.compile(r"[|*\[\]]")
+
+
+def rule_plain_text(item: Item, ctx) -> list[Problem]:
+    """Titles, summaries and tags are plain text: they land in tables, links, headings and the
+    page head, so raw HTML there (and |, *, [ ] in a title) is refused."""
+    out = []
+    fields = [("title", item.meta.title), ("title_en", item.meta.title_en), ("summary", item.meta.summary)]
+    fields += [("tags", tag) for tag in getattr(item.meta, "tags", [])]
+    for key, value in fields:
+        if not value:
+            continue
+        m = RAW_HTML.search(value)
+        if m:
+            out.append(_problem(item, item.doc.line_of(key), f"'{key}' contains HTML ('{value[m.start():m.start() + 12]}…')",
+                                "write it as plain text, without < >", "plain-text"))
+        elif key.startswith("title") and TITLE_MARKUP.search(value):
+            out.append(_problem(item, item.doc.line_of(key), f"'{key}' contains '{TITLE_MARKUP.search(value).group(0)}', which is table or link markup",
+                                "leave out | * [ ] (use full-width ｜ ＊ 【 】 if you need them)", "plain-text"))
+    return out
+
+
+ITEM_RULES.append(rule_plain_text)
+
+
 # --------------------------------------------------------------------------- data files and site pages
 
 def check_contacts(path: Path | None = None) -> list[Problem]:
@@ -822,7 +898,11 @@ def check_docs(docs: Path = DOCS) -> list[Problem]:
             if not en.exists():
                 out.append(Problem(page, 1, f"site page {rel} has no English version",
                                    f"add {en.relative_to(docs.parent).as_posix()}: every non-lesson page exists in both languages", rule="translation"))
-        lines = list(enumerate(page.read_text(encoding="utf-8").split("\n"), start=1))
+        try:
+            lines = list(enumerate(read_text(page).split("\n"), start=1))
+        except UserError as exc:
+            out.append(Problem(page, 1, str(exc).removeprefix(f"{page}: "), rule="encoding"))
+            continue
         make = lambda n, msg, fix, rule, page=page: Problem(page, n, msg, fix, "error", rule)
         out.extend(safety_problems(page, lines, False, make))
     return out
@@ -846,4 +926,5 @@ def check(lib: Library | None = None, root: Path | None = None, docs: Path | Non
         problems.extend(check_contacts())
         problems.extend(check_paths(lib))
     problems.extend(check_docs(docs))
+    problems.extend(check_drawings(root))
     return sorted(problems, key=lambda p: (p.level != "error", str(p.path), p.line))

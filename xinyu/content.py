@@ -1,6 +1,7 @@
 """The library of content: lessons, parent modules and training units, read from disk."""
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -101,16 +102,34 @@ class Library:
     def of(self, kind: str) -> list[Item]:
         return [i for i in self.items if i.kind == kind]
 
+    def _sorted(self, kind: str, key) -> list[Item]:
+        """Items of a kind in order, sorted once (again only if items were added since)."""
+        cache = self.__dict__.setdefault("_order", {})
+        stamp = len(self.items)
+        if kind not in cache or cache[kind][0] != stamp:
+            cache[kind] = (stamp, sorted(self.of(kind), key=key))
+        return list(cache[kind][1])
+
     @property
     def lessons(self) -> list[Item]:
-        return sorted(self.of("lesson"), key=lambda i: (i.meta.grade, i.meta.semester != "autumn", min(i.meta.weeks), i.id))
+        return self._sorted("lesson", lambda i: (i.meta.grade, i.meta.semester != "autumn", min(i.meta.weeks), i.id))
+
+    def _by_grade_semester(self, kind: str) -> dict:
+        cache = self.__dict__.setdefault("_groups", {})
+        stamp = len(self.items)
+        if kind not in cache or cache[kind][0] != stamp:
+            groups: dict = {}
+            for i in (self.lessons if kind == "lesson" else self.classmeetings):
+                groups.setdefault((i.meta.grade, i.meta.semester), []).append(i)
+            cache[kind] = (stamp, groups)
+        return cache[kind][1]
 
     @property
     def classmeetings(self) -> list[Item]:
-        return sorted(self.of("classmeeting"), key=lambda i: (i.meta.grade, i.meta.semester != "autumn", min(i.meta.weeks), i.id))
+        return self._sorted("classmeeting", lambda i: (i.meta.grade, i.meta.semester != "autumn", min(i.meta.weeks), i.id))
 
     def semester_classmeetings(self, grade: int, semester: str) -> list[Item]:
-        return [i for i in self.classmeetings if i.meta.grade == grade and i.meta.semester == semester]
+        return list(self._by_grade_semester("classmeeting").get((grade, semester), []))
 
     @property
     def parents(self) -> list[Item]:
@@ -128,11 +147,15 @@ class Library:
         return next((o for o in self.overviews if o.meta.grade == grade and o.meta.semester == semester), None)
 
     def semester_lessons(self, grade: int, semester: str) -> list[Item]:
-        """A grade's lessons of one semester, in teaching order."""
-        return [i for i in self.lessons if i.meta.grade == grade and i.meta.semester == semester]
+        """A grade's lessons of one semester, in teaching order (grouped once per library)."""
+        return list(self._by_grade_semester("lesson").get((grade, semester), []))
 
     def get(self, item_id: str) -> Item | None:
-        return next((i for i in self.items if i.id == item_id), None)
+        cache = self.__dict__.setdefault("_ids", {})
+        if cache.get("stamp") != len(self.items):
+            cache.clear()
+            cache.update({i.id: i for i in self.items}, stamp=len(self.items))
+        return cache.get(item_id)
 
 
 def _field_of(err: dict) -> str:
@@ -184,9 +207,36 @@ def content_files(root: Path | None = None) -> list[tuple[str, Path]]:
     return found
 
 
+MISNAMED = (".md", ".markdown", ".mdown", ".mkd", ".md.txt", ".markdown.txt", ".txt")
+
+
+def misnamed_files(root: Path | None = None) -> list[Problem]:
+    """Files in the content folders that look like content but would be skipped for their name
+    (.MD, .md.txt, .markdown …): an error each, so that nothing is dropped without a word."""
+    out = []
+    for folder in (root / v.name if root else v for v in CONTENT_DIRS.values()):
+        if not folder.is_dir():
+            continue
+        unreadable = []
+        files = [Path(d) / f for d, _, names in os.walk(folder, onerror=unreadable.append) for f in names]
+        for exc in unreadable:
+            out.append(Problem(Path(exc.filename or folder), 1, f"the folder cannot be read ({exc.strerror or exc}), so its files are not checked",
+                               "give yourself permission to read it (or ask IT)", rule="file-name"))
+        for path in sorted(files):
+            name = path.name
+            if not path.is_file() or name.endswith(".md") or name.startswith("."):
+                continue
+            if name.lower().endswith(MISNAMED):
+                stem = re.sub(r"(\.(md|markdown|mdown|mkd))?(\.txt)?$", "", name, flags=re.I)
+                out.append(Problem(path, 1, f"'{name}' is not read: content files end in .md (lowercase)",
+                                   f"rename it to {stem}.md", rule="file-name"))
+    return out
+
+
 def load(root: Path | None = None) -> Library:
     """Read every content file under `root` (the project by default)."""
     lib = Library(root=root)
+    lib.problems.extend(misnamed_files(root))
     for kind, path in content_files(root):
         item, problems = load_item(kind, path)
         lib.problems.extend(problems)

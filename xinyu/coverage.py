@@ -360,7 +360,11 @@ def regressions(results: list[Result], baseline: Path) -> list[str]:
     """Requirements the baseline records as met that are no longer met."""
     if not baseline.exists():
         return []
-    was = set(json.loads(baseline.read_text(encoding="utf-8"))["met"])
+    from .userfiles import UserError, read_text
+    try:
+        was = set(json.loads(read_text(baseline, "baseline file"))["met"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise UserError(f"{baseline}: not a baseline file ({exc}) — make it again with scripts/coverage.py --update-baseline") from None
     now = {r.id for r in results if r.status == MET}
     return sorted(was - now)
 

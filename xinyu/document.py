@@ -111,13 +111,34 @@ def _parse(text: str, offset: int) -> tuple[object, dict[str, int]]:
     if isinstance(node, yaml.MappingNode):
         for key, _value in node.value:
             lines[str(key.value)] = key.start_mark.line + 1 + offset
+        _no_duplicate_keys(node, offset)
     return value, lines
 
 
+class DuplicateKey(ValueError):
+    def __init__(self, key: str, first: int, second: int):
+        super().__init__(key)
+        self.key, self.first, self.second = key, first, second
+
+
+def _no_duplicate_keys(node, offset: int) -> None:
+    """YAML keeps the last of two equal keys without a word; here that is an error."""
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for key, value in node.value:
+            line = key.start_mark.line + 1 + offset
+            name = str(key.value)
+            if name in seen:
+                raise DuplicateKey(name, seen[name], line)
+            seen[name] = line
+            _no_duplicate_keys(value, offset)
+    elif isinstance(node, yaml.SequenceNode):
+        for value in node.value:
+            _no_duplicate_keys(value, offset)
+
+
 def read(path: Path) -> Document:
-    text = path.read_text(encoding="utf-8")
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    text = _read_text(path)
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
         raise ContentError(path, 1, "no front matter", "start the file with a line '---', the YAML fields, and another '---'")
@@ -129,16 +150,47 @@ def read(path: Path) -> Document:
     try:
         meta, key_lines = _parse(raw, offset=1)
         meta = meta or {}
+    except DuplicateKey as exc:
+        raise ContentError(path, exc.second, f"'{exc.key}' is written twice in the front matter (lines {exc.first} and {exc.second})",
+                           "keep one of them: YAML would silently use the last") from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark else 2
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ContentError(path, line, f"front matter is not valid YAML ({problem})", "check quotes, colons and indentation on this line") from None
+        raise _yaml_problem(path, exc) from None
     if not isinstance(meta, dict):
         raise ContentError(path, 2, "front matter must be YAML fields (key: value)", "see the template in data/templates/")
     body_start = end + 2
     body = "\n".join(lines[end + 1:])
     return Document(path, meta, key_lines, body_start, body, parse_sections(body, body_start))
+
+
+def _read_text(path: Path) -> str:
+    """UTF-8 with or without BOM; other encodings, a missing file or a too large one: ContentError."""
+    from .userfiles import MAX_CONTENT_BYTES, SAVE_AS_UTF8, EncodingProblem, UserError, decode_utf8, read_bytes
+    try:
+        raw = read_bytes(path)
+        if len(raw) > MAX_CONTENT_BYTES:
+            raise ContentError(path, 1, f"the file is {len(raw) // 1024} KB, more than the {MAX_CONTENT_BYTES // 1024} KB a content file may be",
+                               "split it, or take out pasted images and data")
+        return decode_utf8(raw, path)
+    except EncodingProblem as exc:
+        raise ContentError(path, 1, f"saved as {exc.encoding}", SAVE_AS_UTF8) from None
+    except UserError as exc:
+        message, _, fix = str(exc).removeprefix(f"{path}: ").partition(" — ")
+        raise ContentError(path, 1, message, fix) from None
+
+
+def _yaml_problem(path: Path, exc: yaml.YAMLError) -> ContentError:
+    """The line to look at: where an unclosed bracket or quote opens, else where YAML stopped."""
+    mark = getattr(exc, "problem_mark", None)
+    opened = getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context", None) or ""
+    if opened is not None and mark is not None and opened.line < mark.line and context.startswith(("while parsing a flow", "while scanning a quoted")):
+        what = "bracket" if "flow" in context else "quote"
+        return ContentError(path, opened.line + 2, f"front matter is not valid YAML: the {what} opened on this line is not closed "
+                                                   f"({problem}, from line {opened.line + 2} to {mark.line + 2})",
+                            f"close the {what} on this line")
+    line = mark.line + 2 if mark else 2
+    return ContentError(path, line, f"front matter is not valid YAML ({problem})", "check quotes, colons and indentation on this line")
 
 
 def parse_sections(body: str, first_line: int) -> list[Section]:

@@ -22,10 +22,11 @@ from docx.enum.table import WD_ROW_HEIGHT_RULE
 from . import data
 from . import worksheet as ws_mod
 from .content import Item, Library
+from .office import ZIP_TIME, fixed_times
+from .slides import lesson_pptx
 
 BODY_FONT, HEAD_FONT, LATIN_FONT = "宋体", "黑体", "Times New Roman"
 NUMERALS = [n + "" for n in "一二三四五六七八九十"] + ["十" + n for n in "一二三四五六七八九"]
-ZIP_TIME = (2025, 9, 1, 0, 0, 0)        # fixed, so that the same content gives the same archive
 
 
 class ExportError(ValueError):
@@ -80,13 +81,9 @@ def to_bytes(doc, title: str = "") -> bytes:
     doc.core_properties.title = title
     raw = io.BytesIO()
     doc.save(raw)
-    out = io.BytesIO()
-    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(fixed, src.read(info.filename))
-    return out.getvalue()
+    return fixed_times(raw.getvalue())
+
+
 
 
 def _heading(doc, text: str, level: int = 1):
@@ -113,7 +110,50 @@ def _runs(paragraph, text: str, bold: bool = False):
         paragraph.add_run(text[pos:]).bold = bold or None
 
 
+TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+
+
+def _cells(line: str) -> list[str]:
+    """The cells of a Markdown table row; an escaped pipe (\\|) stays in its cell."""
+    inner = line.strip()[1:-1]
+    return [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", inner)]
+
+
+def _add_table(container, rows: list[str]) -> None:
+    """A Markdown table as a real Word table (header row bold and shaded)."""
+    header = _cells(rows[0])
+    body = [_cells(r) for r in rows[2:]]
+    cols = max([len(header)] + [len(r) for r in body])
+    table = container.add_table(1 + len(body), cols)
+    table.style = "Table Grid"
+    for r, cells in enumerate([header] + body):
+        for c in range(cols):
+            cell = table.rows[r].cells[c]
+            _set_cell(cell, cells[c] if c < len(cells) else "", bold=r == 0)
+            if r == 0:
+                _shade(cell)
+
+
 def add_markdown(container, text: str) -> None:
+    """Markdown paragraphs, lists, quotes and tables into a document or a table cell."""
+    lines = text.split("\n")
+    start = 0
+    i = 0
+    while i < len(lines):
+        if TABLE_ROW.match(lines[i]) and i + 1 < len(lines) and TABLE_RULE.match(lines[i + 1]):
+            end = i + 2
+            while end < len(lines) and TABLE_ROW.match(lines[end]):
+                end += 1
+            _add_paragraphs(container, "\n".join(lines[start:i]))
+            _add_table(container, lines[i:end])
+            start = i = end
+            continue
+        i += 1
+    _add_paragraphs(container, "\n".join(lines[start:]))
+
+
+def _add_paragraphs(container, text: str) -> None:
     """Markdown paragraphs, lists and quotes into a document or a table cell."""
     first_cell_paragraph = getattr(container, "paragraphs", None)
     reuse = first_cell_paragraph[0] if first_cell_paragraph and not first_cell_paragraph[0].text and hasattr(container, "width") else None
@@ -295,6 +335,25 @@ def _without_worksheets(item: Item, title: str) -> str:
     return "\n".join(out).strip()
 
 
+def _process_table(doc, steps, heads: tuple[str, str, str, str], total_row: bool = False):
+    """The timed process as a table: step (with 核心/可选), minutes, teacher, students."""
+    table = doc.add_table(rows=1 + len(steps) + int(total_row), cols=4)
+    table.style = "Table Grid"
+    for i, head in enumerate(heads):
+        _set_cell(table.rows[0].cells[i], head, bold=True, center=True)
+        _shade(table.rows[0].cells[i])
+    for r, step in enumerate(steps, start=1):
+        cells = table.rows[r].cells
+        _set_cell(cells[0], step.name + (f"\n（{step.role}）" if step.role else ""))
+        _set_cell(cells[1], f"{step.minutes}分钟", center=True)
+        teacher, student = _split_step(step)
+        cells[2].text = ""
+        add_markdown(cells[2], teacher)
+        cells[3].text = ""
+        add_markdown(cells[3], student)
+    return table
+
+
 def _reflection_box(doc) -> None:
     """A framed space for the teacher's 教学反思 after the lesson."""
     table = doc.add_table(rows=2, cols=1)
@@ -340,20 +399,7 @@ def lesson_docx(item: Item) -> bytes:
 
     _heading(doc, f"{next(n)}、教学过程")
     steps = item.steps
-    table = doc.add_table(rows=1 + len(steps) + 1, cols=4)
-    table.style = "Table Grid"
-    for i, head in enumerate(("教学环节", "时间", "教师活动", "学生活动")):
-        _set_cell(table.rows[0].cells[i], head, bold=True, center=True)
-        _shade(table.rows[0].cells[i])
-    for r, step in enumerate(steps, start=1):
-        cells = table.rows[r].cells
-        _set_cell(cells[0], step.name + (f"\n（{step.role}）" if step.role else ""))
-        _set_cell(cells[1], f"{step.minutes}分钟", center=True)
-        teacher, student = _split_step(step)
-        cells[2].text = ""
-        add_markdown(cells[2], teacher)
-        cells[3].text = ""
-        add_markdown(cells[3], student)
+    table = _process_table(doc, steps, ("教学环节", "时间", "教师活动", "学生活动"), total_row=True)
     last = table.rows[-1].cells
     _set_cell(last[0], "合计", bold=True, center=True)
     total = sum(s.minutes for s in steps)
@@ -407,21 +453,7 @@ def classmeeting_docx(item: Item) -> bytes:
         _para(doc, "ListBullet").add_run(x)
     add_rich(doc, _section_text(item, "活动准备"))
     _heading(doc, f"{next(n)}、活动过程")
-    steps = item.steps
-    table = doc.add_table(rows=1 + len(steps), cols=4)
-    table.style = "Table Grid"
-    for i, head in enumerate(("环节", "时间", "班主任", "学生")):
-        _set_cell(table.rows[0].cells[i], head, bold=True, center=True)
-        _shade(table.rows[0].cells[i])
-    for r, step in enumerate(steps, start=1):
-        cells = table.rows[r].cells
-        _set_cell(cells[0], step.name)
-        _set_cell(cells[1], f"{step.minutes}分钟", center=True)
-        teacher, student = _split_step(step)
-        cells[2].text = ""
-        add_markdown(cells[2], teacher)
-        cells[3].text = ""
-        add_markdown(cells[3], student)
+    table = _process_table(doc, item.steps, ("环节", "时间", "班主任", "学生"))
     _widths(table, (Cm(2.5), Cm(1.8), Cm(8.2), Cm(4.1)))
     for title_text in [s.title for s in item.doc.sections if s.title not in ("活动目标", "活动准备", "活动过程")]:
         _heading(doc, f"{next(n)}、{title_text}")
@@ -450,13 +482,47 @@ def _exact(row, cm: float) -> None:
     row.height_rule = WD_ROW_HEIGHT_RULE.EXACTLY
 
 
-def _ws_para(doc, text: str, size: float = 12, bold: bool = False, east: str = BODY_FONT, center: bool = False):
+def _ruby_run(paragraph, base: str, reading: str, size: float, bold: bool, east: str) -> None:
+    """A run of characters with 拼音 above them (Word's phonetic guide, w:ruby)."""
+    r = paragraph.add_run()
+    _fonts(r, east, size, bold=bold)
+    ruby = r._r.makeelement(qn("w:ruby"), {})
+    pr = ruby.makeelement(qn("w:rubyPr"), {})
+    for tag, val in (("w:rubyAlign", "distributeSpace"), ("w:hps", str(int(size))), ("w:hpsRaise", str(int(size * 2))),
+                     ("w:hpsBaseText", str(int(size * 2))), ("w:lid", "zh-CN")):
+        pr.append(pr.makeelement(qn(tag), {qn("w:val"): val}))
+    ruby.append(pr)
+    for tag, text, half_points in (("w:rt", reading, int(size)), ("w:rubyBase", base, int(size * 2))):
+        holder = ruby.makeelement(qn(tag), {})
+        inner = holder.makeelement(qn("w:r"), {})
+        rpr = inner.makeelement(qn("w:rPr"), {})
+        fonts = rpr.makeelement(qn("w:rFonts"), {qn("w:eastAsia"): east, qn("w:ascii"): LATIN_FONT, qn("w:hAnsi"): LATIN_FONT})
+        rpr.append(fonts)
+        rpr.append(rpr.makeelement(qn("w:sz"), {qn("w:val"): str(half_points)}))
+        inner.append(rpr)
+        t = inner.makeelement(qn("w:t"), {})
+        t.text = text
+        inner.append(t)
+        holder.append(inner)
+        ruby.append(holder)
+    r._r.append(ruby)
+
+
+def _ws_para(doc, text: str, size: float = 12, bold: bool = False, east: str = BODY_FONT, center: bool = False,
+             line_cm: float | None = None):
+    from .drawing import RUBY
     p = _para(doc)
     fmt = p.paragraph_format
     fmt.space_before, fmt.space_after = Pt(0), Pt(0)
-    fmt.line_spacing = Cm(ws_mod.LAYOUT["text_line"])
-    run = p.add_run(text)
-    _fonts(run, east, size, bold=bold)
+    fmt.line_spacing = Cm(line_cm or ws_mod.LAYOUT["text_line"])
+    pos = 0
+    for m in RUBY.finditer(text):
+        if m.start() > pos:
+            _fonts(p.add_run(text[pos:m.start()]), east, size, bold=bold)
+        _ruby_run(p, m.group(1), m.group(2), size, bold, east)
+        pos = m.end()
+    if pos < len(text) or not text:
+        _fonts(p.add_run(text[pos:]), east, size, bold=bold)
     if center:
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     return p
@@ -469,27 +535,32 @@ def _gap(doc) -> None:
 
 
 def worksheet_docx(item: Item, n: int, ws: "ws_mod.Worksheet") -> bytes:
-    """One 学习单 on one A4 page: the heights follow worksheet.LAYOUT, the same numbers the
-    checker uses to refuse a worksheet that would not fit."""
-    L = ws_mod.LAYOUT
+    """One 学习单 on one A4 page: the heights follow worksheet.layout(grade), the same numbers the
+    checker uses to refuse a worksheet that would not fit. Grades 1–3 get bigger type, taller
+    lines, 拼音 over new characters and the drawings to colour."""
+    from . import drawing
+    from .paths import ROOT
+    L = ws_mod.layout(item.meta.grade)
+    size, line = L["font_pt"], L["text_line"]
     doc = new_document()
     sec = doc.sections[0]
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(sec, side, Cm(L["margin"]))
     width = Cm(L["page_width"] - 2 * L["margin"])
-    _ws_para(doc, ws.title, 16, bold=True, east=HEAD_FONT, center=True)
-    _ws_para(doc, f"{data.label('grades', item.meta.grade)} · {item.meta.title} · 学习单{n}", 9, center=True)
+    _ws_para(doc, ws.title, 16 if size <= 12 else 20, bold=True, east=HEAD_FONT, center=True)
+    _ws_para(doc, f"{data.label('grades', item.meta.grade)} · {drawing.plain(item.meta.title)} · 学习单{n}", 9, center=True)
     if ws.intro:
-        _ws_para(doc, ws.intro)
+        _ws_para(doc, ws.intro, size, line_cm=line)
         _gap(doc)
     k = 0
+    root = item.path.parents[2] if len(item.path.parents) > 2 else ROOT
     for it in ws.items:
         if it.kind == "text":
-            _ws_para(doc, it.text)
+            _ws_para(doc, it.text, size, line_cm=line)
             _gap(doc)
             continue
         k += 1
-        _ws_para(doc, f"{k}. {it.prompt}", bold=True)
+        _ws_para(doc, f"{k}. {it.prompt}" if it.prompt else f"{k}.", size, bold=True, line_cm=line)
         if it.kind in ("lines", "box"):
             rows = it.lines if it.kind == "lines" else 1
             table = doc.add_table(rows=rows, cols=1)
@@ -500,23 +571,31 @@ def worksheet_docx(item: Item, n: int, ws: "ws_mod.Worksheet") -> bytes:
                 else:
                     _cell_borders(row.cells[0], top="single", bottom="single", left="single", right="single")
             _widths(table, (width,))
+        elif it.kind == "drawing":
+            height_cm = it.drawing_lines * L["box_line"] - 0.2
+            path = drawing.folder(root) / it.drawing
+            p = _para(doc)
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            p.paragraph_format.space_before = p.paragraph_format.space_after = Pt(0)
+            p.paragraph_format.line_spacing = Cm(it.drawing_lines * L["box_line"])
+            p.add_run().add_picture(io.BytesIO(drawing.png(path, height_cm)), height=Cm(height_cm))
         elif it.kind == "choices":
             per = L["choices_per_line"]
             for i in range(0, len(it.choices), per):
-                _ws_para(doc, "　　".join(f"□ {c}" for c in it.choices[i:i + per]))
+                _ws_para(doc, "　　".join(f"□ {c}" for c in it.choices[i:i + per]), size, line_cm=line)
         else:
             cols = it.table.columns
             table = doc.add_table(rows=1 + it.table.rows, cols=len(cols))
             table.style = "Table Grid"
             _exact(table.rows[0], L["table_head"])
             for i, c in enumerate(cols):
-                _set_cell(table.rows[0].cells[i], c, bold=True, center=True)
+                _set_cell(table.rows[0].cells[i], drawing.plain(c), bold=True, center=True)
                 _shade(table.rows[0].cells[i])
             for row in table.rows[1:]:
                 _exact(row, L["table_row"])
             _widths(table, [Cm((L["page_width"] - 2 * L["margin"]) / len(cols))] * len(cols))
         _gap(doc)
-    return to_bytes(doc, f"学习单：{ws.title}")
+    return to_bytes(doc, f"学习单：{drawing.plain(ws.title)}")
 
 
 def worksheets_docx(lessons: list[Item], heading: str) -> bytes:
@@ -629,7 +708,6 @@ def slides_uri(item: Item) -> str:
 
 def lesson_files(item: Item) -> dict[str, bytes]:
     """A lesson's own downloads: the 教案, each 学习单 and (format 2) the 课件."""
-    from .slides import lesson_pptx
     out = {lesson_docx_uri(item): lesson_docx(item)}
     for n, ws in enumerate(item.worksheets, start=1):
         out[worksheet_docx_uri(item, n)] = worksheet_docx(item, n, ws)

@@ -53,13 +53,44 @@ class Objectives(BaseModel):
 
 
 LESSON_ID = re.compile(r"^g(0[1-9]|1[0-2])-(au|sp)-[a-z0-9]+(-[a-z0-9]+)*$")
+CLASS_MEETING_ID = re.compile(r"^b(0[1-9]|1[0-2])-(au|sp)-[a-z0-9]+(-[a-z0-9]+)*$")
 
 
-class LessonMeta(_Meta):
+class _GradedMeta(_Meta):
+    """Fields and checks shared by lessons and 班会微课: an id that names grade and semester."""
+    ID_PATTERN: ClassVar[re.Pattern] = LESSON_ID
+    ID_EXAMPLE: ClassVar[str] = "g07-au-hello-junior-high (g + two-digit grade, au|sp, a lowercase slug)"
+
     id: str = Field(description="gNN-au-slug / gNN-sp-slug; stable, unique, equals the file name")
     grade: int = Field(ge=1, le=12, description="1–12")
     semester: Literal["autumn", "spring"]
     weeks: list[int] = Field(min_length=1, description="suggested teaching weeks (1–21)")
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v):
+        if not cls.ID_PATTERN.match(v):
+            raise ValueError(f"id must look like {cls.ID_EXAMPLE}")
+        return v
+
+    @field_validator("weeks")
+    @classmethod
+    def _weeks(cls, v):
+        if any(w < 1 or w > 21 for w in v):
+            raise ValueError("weeks are teaching weeks of a semester, from 1 to 21")
+        return v
+
+    @model_validator(mode="after")
+    def _id_matches(self):
+        grade, sem = int(self.id[1:3]), self.id[4:6]
+        if grade != self.grade:
+            raise ValueError(f"id says grade {grade} but grade is {self.grade}; make them agree")
+        if {"au": "autumn", "sp": "spring"}[sem] != self.semester:
+            raise ValueError(f"id says '{sem}' but semester is {self.semester}; make them agree")
+        return self
+
+
+class LessonMeta(_GradedMeta):
     duration: int = Field(ge=20, le=90, description="minutes; equals the class length of the grade (data/config.yml)")
     topics: list[str] = Field(min_length=1, max_length=3, description="topic codes")
     moment: Optional[Literal["enrolment", "exam-before", "exam-after", "graduation"]] = None
@@ -100,33 +131,11 @@ class LessonMeta(_Meta):
                 raise ValueError("a format-2 lesson lists its fictional names in characters (characters: [] if there are none)")
         return self
 
-    @field_validator("id")
-    @classmethod
-    def _id(cls, v):
-        if not LESSON_ID.match(v):
-            raise ValueError("id must look like g07-au-hello-junior-high (g + two-digit grade, au|sp, a lowercase slug)")
-        return v
-
-    @field_validator("weeks")
-    @classmethod
-    def _weeks(cls, v):
-        if any(w < 1 or w > 21 for w in v):
-            raise ValueError("weeks are teaching weeks of a semester, from 1 to 21")
-        return v
-
     _topics = field_validator("topics")(classmethod(lambda cls, v: _check_codes(v, "topics")))
     _focus = field_validator("focus")(classmethod(lambda cls, v: _check_codes(v, "focus")))
     _methods = field_validator("methods")(classmethod(lambda cls, v: _check_codes(v, "methods")))
     _slots = field_validator("slots")(classmethod(lambda cls, v: _check_codes(v, "slots")))
 
-    @model_validator(mode="after")
-    def _id_matches(self):
-        grade, sem = int(self.id[1:3]), self.id[4:6]
-        if grade != self.grade:
-            raise ValueError(f"id says grade {grade} but grade is {self.grade}; make them agree")
-        if {"au": "autumn", "sp": "spring"}[sem] != self.semester:
-            raise ValueError(f"id says '{sem}' but semester is {self.semester}; make them agree")
-        return self
 
 
 class ParentMeta(_Meta):
@@ -174,16 +183,13 @@ class TrainingMeta(_Meta):
     _topics = field_validator("topics")(classmethod(lambda cls, v: _check_codes(v, "training_topics")))
 
 
-CLASS_MEETING_ID = re.compile(r"^b(0[1-9]|1[0-2])-(au|sp)-[a-z0-9]+(-[a-z0-9]+)*$")
-
-
-class ClassMeetingMeta(_Meta):
+class ClassMeetingMeta(_GradedMeta):
     """A 班会微课: a 15–20 minute segment a 班主任 runs in a class meeting (班团队会, plan 一(三)1),
     for example around an exam window, with the same rigour as a lesson."""
+    ID_PATTERN: ClassVar[re.Pattern] = CLASS_MEETING_ID
+    ID_EXAMPLE: ClassVar[str] = "b07-au-before-the-midterm (b + two-digit grade, au|sp, a lowercase slug)"
+
     id: str = Field(description="bNN-au-slug / bNN-sp-slug; equals the file name, in lessons/grade-NN/")
-    grade: int = Field(ge=1, le=12, description="1–12")
-    semester: Literal["autumn", "spring"]
-    weeks: list[int] = Field(min_length=1, description="suggested weeks (1–21)")
     duration: int = Field(ge=15, le=20, description="minutes: 15–20, a segment of a class meeting")
     topics: list[str] = Field(min_length=1, max_length=3, description="topic codes")
     moment: Optional[Literal["enrolment", "exam-before", "exam-after", "graduation"]] = None
@@ -193,29 +199,6 @@ class ClassMeetingMeta(_Meta):
     revisits: list[str] = Field(default_factory=list, description="ids of earlier lessons whose activity this one builds on")
 
     _topics = field_validator("topics")(classmethod(lambda cls, v: _check_codes(v, "topics")))
-
-    @field_validator("id")
-    @classmethod
-    def _id(cls, v):
-        if not CLASS_MEETING_ID.match(v):
-            raise ValueError("id must look like b07-au-before-the-midterm (b + two-digit grade, au|sp, a lowercase slug)")
-        return v
-
-    @field_validator("weeks")
-    @classmethod
-    def _weeks(cls, v):
-        if any(w < 1 or w > 21 for w in v):
-            raise ValueError("weeks are teaching weeks of a semester, from 1 to 21")
-        return v
-
-    @model_validator(mode="after")
-    def _id_matches(self):
-        grade, sem = int(self.id[1:3]), self.id[4:6]
-        if grade != self.grade:
-            raise ValueError(f"id says grade {grade} but grade is {self.grade}; make them agree")
-        if {"au": "autumn", "sp": "spring"}[sem] != self.semester:
-            raise ValueError(f"id says '{sem}' but semester is {self.semester}; make them agree")
-        return self
 
 
 class OverviewMeta(BaseModel):

@@ -24,6 +24,7 @@ import yaml
 
 from . import data
 from .content import Item, Library
+from .escape import csv_cell
 from .paths import DATA
 
 DEFAULT_CALENDAR = DATA / "calendars" / "beijing-2025-2026.yml"
@@ -70,6 +71,8 @@ class Plan:
 
 
 def _date(value, where: str) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
     if isinstance(value, dt.date):
         return value
     try:
@@ -78,19 +81,71 @@ def _date(value, where: str) -> dt.date:
         raise PlanError(f"{where}: '{value}' is not a date; write it as YYYY-MM-DD") from None
 
 
+WEEKDAY_NAMES = {f"{prefix}{d}": n for n, d in enumerate("一二三四五", 1) for prefix in ("周", "星期", "礼拜")}
+WEEKDAY_NAMES.update({name: n for n, name in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday"), 1)})
+
+
+def _weekday(value, path) -> int:
+    """lesson_weekday as 1–5: accepts 2, "2", 周二, 星期二, Tuesday."""
+    text = str(value).strip()
+    if text.isdigit() and 1 <= int(text) <= 5:
+        return int(text)
+    n = WEEKDAY_NAMES.get(text.lower())
+    if n:
+        return n
+    raise PlanError(f"{path}: lesson_weekday is '{value}' — write 1 (周一) to 5 (周五), or 周一 … 周五")
+
+
+def _bad_date_line(text: str) -> str:
+    """Where an impossible date (2026-02-30) stands in a calendar file, for the message."""
+    import re
+    for n, line in enumerate(text.split("\n"), 1):
+        for m in re.finditer(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b", line):
+            try:
+                dt.date(*map(int, m.groups()))
+            except ValueError:
+                return f"line {n}: {m.group(0)} is not a date"
+    return "a date is impossible"
+
+
 def load_calendar(path: Path = DEFAULT_CALENDAR) -> dict:
+    from .userfiles import UserError, read_text
     try:
-        cal = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise PlanError(f"calendar file {path} does not exist") from None
+        text = read_text(Path(path), "calendar file")
+    except UserError as exc:
+        raise PlanError(str(exc)) from None
+    try:
+        cal = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise PlanError(f"{path}: not valid YAML ({exc})") from None
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark else ""
+        raise PlanError(f"{path}: {where}not valid YAML ({getattr(exc, 'problem', None) or exc}) — "
+                        "check quotes, colons and indentation; compare with data/calendars/beijing-2025-2026.yml") from None
+    except ValueError:      # an unquoted date YAML cannot make, such as 2026-02-30
+        raise PlanError(f"{path}: {_bad_date_line(text)} — correct the day (YYYY-MM-DD)") from None
+    if cal is None:
+        raise PlanError(f"{path}: the calendar is empty — copy data/calendars/beijing-2025-2026.yml and put in your school's dates")
+    if not isinstance(cal, dict):
+        raise PlanError(f"{path}: a calendar is YAML fields (semesters:, holidays:, exams:) — compare with data/calendars/beijing-2025-2026.yml")
     for key in ("semesters", "holidays", "exams"):
-        cal.setdefault(key, [])
-    cal.setdefault("lesson_weekday", 2)
-    cal.setdefault("every_weeks", 2)
+        if cal.get(key) is None:
+            cal[key] = []
+        if not isinstance(cal[key], list) or not all(isinstance(e, dict) for e in cal[key]):
+            raise PlanError(f"{path}: '{key}' must be a list of entries, each starting with '- ' — compare with data/calendars/beijing-2025-2026.yml")
+    if not cal["semesters"]:
+        raise PlanError(f"{path}: the calendar has no semesters — add them under 'semesters:' (see data/calendars/beijing-2025-2026.yml)")
+    cal["lesson_weekday"] = _weekday(cal.get("lesson_weekday", 2), path)
+    try:
+        cal["every_weeks"] = int(cal.get("every_weeks", 2))
+    except (TypeError, ValueError):
+        raise PlanError(f"{path}: every_weeks is '{cal.get('every_weeks')}' — write a whole number such as 2") from None
     cal["_path"] = str(path)
-    validate_calendar(cal)
+    try:
+        validate_calendar(cal)
+    except PlanError as exc:
+        raise PlanError(f"{path}: {exc}") from None
+    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+        raise PlanError(f"{path}: the calendar is not laid out as expected ({exc}) — compare with data/calendars/beijing-2025-2026.yml") from None
     return cal
 
 
@@ -154,7 +209,7 @@ def _semester(cal: dict, grade: int, semester: str) -> tuple[dt.date, dt.date]:
     for s in cal["semesters"]:
         if s["semester"] == semester and grade in s["grades"]:
             return _date(s["start"], "start"), _date(s["end"], "end")
-    raise PlanError(f"the calendar has no {semester} semester for grade {grade}")
+    raise PlanError(f"the calendar has no {semester} semester for grade {grade} — add one under 'semesters:', or plan the other with --semester")
 
 
 def lesson_days(cal: dict, grade: int, semester: str) -> tuple[list[tuple[int, dt.date]], list[Window]]:
@@ -239,7 +294,9 @@ def plan(lib: Library, grade: int, semester: str, cal: dict | None = None) -> Pl
     start, end = _semester(cal, grade, semester)
     lessons = lib.semester_lessons(grade, semester)
     days, exams = lesson_days(cal, grade, semester)
-    result = Plan(grade, semester, cal.get("name", {}).get("zh", cal.get("_path", "")), start, end, exams=exams)
+    name = cal.get("name")
+    name = name.get("zh", "") if isinstance(name, dict) else str(name or cal.get("_path", ""))
+    result = Plan(grade, semester, name, start, end, exams=exams)
     result.assumptions = [f"{w.name['zh'] if isinstance(w.name, dict) else w.name} {w.start}–{w.end}" for w in exams if w.assumed]
     used: set[int] = set()       # weeks with a lesson
     last = 0
@@ -282,11 +339,11 @@ def to_csv(p: Plan) -> bytes:
     w.writerow(CSV_HEAD)
     for e in p.entries:
         l = e.lesson
-        w.writerow([e.week, e.date.isoformat(), "周" + WEEKDAYS_ZH[e.date.weekday()], l.meta.title, l.id, weeks_text(l),
+        w.writerow([e.week, e.date.isoformat(), "周" + WEEKDAYS_ZH[e.date.weekday()], csv_cell(l.meta.title), l.id, weeks_text(l),
                     "、".join(data.label("topics", t) for t in l.meta.topics),
                     data.label("moments", l.meta.moment) if l.meta.moment else "", e.note])
     for l in p.unplaced:
-        w.writerow(["", "", "", l.meta.title, l.id, weeks_text(l), "、".join(data.label("topics", t) for t in l.meta.topics), "",
+        w.writerow(["", "", "", csv_cell(l.meta.title), l.id, weeks_text(l), "、".join(data.label("topics", t) for t in l.meta.topics), "",
                     "本学期课时不足，未排入：可在班团队会或课后服务时间使用"])
     if p.assumptions:
         w.writerow([])

@@ -13,7 +13,10 @@ import yaml
 from markupsafe import escape
 
 from . import data
+from . import escape as esc
 from .content import Item, Library
+from .drawing import RUBY
+from .drawing import FOLDER as DRAWINGS
 from .worksheet import Worksheet
 
 LANGS = ("zh", "en")
@@ -31,9 +34,8 @@ def t(lang: str, key: str, **kw) -> str:
 
 
 def md_text(text: str) -> str:
-    """Text from a content file, safe inside Markdown (a table cell, a link's words): HTML
-    escaped, and the characters that would end a cell or a link written as entities."""
-    return str(escape(text)).replace("|", "&#124;").replace("[", "&#91;").replace("]", "&#93;")
+    """Text from a content file inside Markdown, a table cell or a link's words (xinyu.escape)."""
+    return esc.md_cell(text)
 
 
 def join(lang: str, parts) -> str:
@@ -53,6 +55,8 @@ def rel(from_uri: str, to_uri: str) -> str:
 
 
 def _front(meta: dict) -> str:
+    meta = {k: ([esc.page_meta(x) for x in v] if isinstance(v, list) else esc.page_meta(v)) if k in ("title", "description", "tags") else v
+            for k, v in meta.items()}
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n"
 
 
@@ -77,7 +81,7 @@ def help_box(src_uri: str, lang: str) -> str:
     return _admonition("tip", t(lang, "help_box_title"), t(lang, "help_box", help=rel(src_uri, HELP)))
 
 
-DOWNLOAD = re.compile(r'href="xinyu-download:([^"]+)"')
+DOWNLOAD = re.compile(r'(href|src)="xinyu-download:([^"]+)"')
 
 
 def download_link(path: str, text: str) -> str:
@@ -121,18 +125,24 @@ def breadcrumb(item: Item, lang: str) -> str:
     return f'<nav class="xy-crumbs" aria-label="{escape(t(lang, "breadcrumb"))}" markdown="span">{links}</nav>'
 
 
+def ruby_html(text: str) -> str:
+    """Escaped text with 拼音 marks {汉字|hàn zì} as <ruby>."""
+    return RUBY.sub(r"<ruby>\1<rt>\2</rt></ruby>", str(escape(text)))
+
+
 def worksheet_html(item: Item, n: int, ws: Worksheet, lang: str, downloads: bool = False) -> str:
     """A 学习单 as a card that prints on its own A4 page (print.css), every text escaped.
 
     One block of HTML with no blank line, so that Markdown passes it through untouched."""
-    e = escape
+    e = ruby_html
     label = t(lang, "worksheet_n", n=n)
     bar = [f'<span class="xy-ws-label">{e(label)}</span>',
            f'<button type="button" class="md-button xy-ws-print" data-target="worksheet-{n}">{e(t(lang, "print_worksheet"))}</button>']
     if downloads:
         from .export import worksheet_docx_uri
         bar.append(download_link(worksheet_docx_uri(item, n), e(t(lang, "word_worksheet", n=n))))
-    out = [f'<section class="xy-ws" id="worksheet-{n}" aria-label="{e(label)}{e(t(lang, "colon"))}{e(ws.title)}">',
+    young = " xy-ws-young" if item.meta.grade in (1, 2, 3) else ""
+    out = [f'<section class="xy-ws{young}" id="worksheet-{n}" aria-label="{escape(label)}{escape(t(lang, "colon"))}{escape(ws.title)}">',
            '<div class="xy-ws-bar">' + " ".join(bar) + "</div>",
            f'<p class="xy-ws-title">{e(ws.title)}</p>',
            f'<p class="xy-ws-lesson">{e(item.meta.title)}</p>']
@@ -144,11 +154,15 @@ def worksheet_html(item: Item, n: int, ws: Worksheet, lang: str, downloads: bool
             out.append(f'<p class="xy-ws-text">{e(it.text)}</p>')
             continue
         k += 1
-        out.append(f'<div class="xy-ws-item"><p class="xy-ws-prompt"><span class="xy-ws-num">{k}.</span> {e(it.prompt)}</p>')
+        prompt = f' {e(it.prompt)}' if it.prompt else ""
+        out.append(f'<div class="xy-ws-item"><p class="xy-ws-prompt"><span class="xy-ws-num">{k}.</span>{prompt}</p>')
         if it.kind == "lines":
             out.append('<div class="xy-ws-lines">' + '<span class="xy-ws-line"></span>' * it.lines + "</div>")
         elif it.kind == "box":
             out.append(f'<div class="xy-ws-box xy-h{it.box}"></div>')
+        elif it.kind == "drawing":
+            alt = escape(RUBY.sub(r"\1", it.prompt or ws.title))
+            out.append(f'<div class="xy-ws-drawing xy-h{it.drawing_lines}"><img src="xinyu-download:{DRAWINGS}/{it.drawing}" alt="{alt}"></div>')
         elif it.kind == "choices":
             out.append('<ul class="xy-ws-choices">' + "".join(f"<li>{e(c)}</li>" for c in it.choices) + "</ul>")
         else:
@@ -182,7 +196,7 @@ def _position(item: Item, lib: Library, lang: str) -> str:
     parts = [where]
     for key, other in (("previous", n - 1), ("next", n + 1)):
         if 0 <= other < len(seq):
-            parts.append(f"{t(lang, key)}{t(lang, 'colon')}[{title_of(seq[other], lang)}]({rel(src, seq[other].src_uri)})")
+            parts.append(f"{t(lang, key)}{t(lang, 'colon')}[{esc.md_cell(title_of(seq[other], lang))}]({rel(src, seq[other].src_uri)})")
     return "<br>".join(parts)
 
 
@@ -270,7 +284,7 @@ def render_overview(item: Item, lib: Library, lang: str) -> str:
     """A grade's semester overview: aims, the ordered lessons, how they build on each other."""
     m, src = item.meta, item.src_uri
     title = title_of(item, lang)
-    parts = [_front({"title": title}), f"# {title}\n\n"]
+    parts = [_front({"title": title}), f"# {esc.md_inline(title)}\n\n"]
     if lang == "en":
         parts.append(_admonition("note", t(lang, "untranslated_title"), t(lang, "untranslated_note")))
     body = item.doc.section("本学期目标").own_text.strip()
@@ -320,7 +334,7 @@ def render_parent_extra(item: Item, face: str, lang: str) -> str:
     front = {"title": title, "description": item.meta.summary}
     if face == "handout":
         front["search"] = {"exclude": True}      # the handout repeats the reading page
-    parts = [_front(front), f"# {title}\n\n"]
+    parts = [_front(front), f"# {esc.md_inline(title)}\n\n"]
     parts.append(f"[{t(lang, 'back_to_module')}]({rel(uri, item.src_uri)})\n\n")
     if face == "session":
         parts.append(t(lang, "session_intro", minutes=item.meta.session_minutes) + "\n\n")
@@ -359,10 +373,10 @@ def render_item(item: Item, lang: str, lib: Library | None = None) -> str:
     if item.kind in ("lesson", "classmeeting"):
         head = breadcrumb(item, lang) + "\n\n" + head
     if lang == "en" and m.title_en:
-        head += f"<p lang=\"zh-Hans\">{escape(m.title)}</p>\n\n"
+        head += f"<p lang=\"zh-Hans\">{esc.html(m.title)}</p>\n\n"
     parts = [_front(front), head]
     if lang == "zh":
-        parts.append(f"{m.summary}\n\n")
+        parts.append(f"{esc.md_inline(m.summary)}\n\n")
     if item.kind in ("lesson", "classmeeting") and lib is not None and lib.downloads:
         parts.append(lesson_downloads(item, lang) + "\n\n")
     card = _card(item, lang, lib)
@@ -391,7 +405,7 @@ def render_item(item: Item, lang: str, lib: Library | None = None) -> str:
         parts.append(read(translated).body.strip() + "\n\n")
     elif lang == "en":
         parts.append(_admonition("note", t(lang, "untranslated_title"), t(lang, "untranslated_note")))
-        parts.append(f'<div lang="zh-Hans" markdown data-search-exclude>\n\n{m.summary}\n\n{_fill_body(item, lang).strip()}\n\n</div>\n\n')
+        parts.append(f'<div lang="zh-Hans" markdown data-search-exclude>\n\n{esc.md_inline(m.summary)}\n\n{_fill_body(item, lang).strip()}\n\n</div>\n\n')
     else:
         parts.append(_fill_body(item, lang, downloads=bool(lib and lib.downloads)).strip() + "\n\n")
     parts.append(help_box(item.src_uri, lang))
@@ -411,8 +425,8 @@ def _lesson_rows(lessons: list[Item], from_uri: str, lang: str, with_grade: bool
                  data.label("semesters", m.semester, lang)] if with_grade else []
         cells = ([str(n)] if numbered else []) + where + [
             _weeks(m.weeks, lang), f"[{md_text(title_of(i, lang))}]({rel(from_uri, i.src_uri)})",
-            join(lang, (data.label("topics", c, lang) for c in m.topics)),
-            data.label("moments", m.moment, lang) if m.moment else "",
+            esc.md_cell(join(lang, (data.label("topics", c, lang) for c in m.topics))),
+            esc.md_cell(data.label("moments", m.moment, lang)) if m.moment else "",
         ]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n\n"
@@ -438,7 +452,7 @@ def grade_page(lib: Library, grade: int, lang: str) -> str:
         parts.append(f"## {data.label('semesters', sem, lang)} {{#{sem}}}\n\n")
         overview = lib.overview(grade, sem)
         if overview:
-            parts.append(f"[{title_of(overview, lang)}]({rel(uri, overview.src_uri)})\n\n")
+            parts.append(f"[{esc.md_inline(title_of(overview, lang))}]({rel(uri, overview.src_uri)})\n\n")
         if lessons and lib.downloads:
             from .export import pack_uri
             parts.append(f"<p>{download_link(pack_uri(grade, sem), t(lang, 'pack'))}</p>\n\n")
@@ -497,7 +511,7 @@ STATUS = {"met": ("达标", "met"), "partly": ("部分达标", "partly met"), "u
 def _item_link(ref: str, lib: Library, from_uri: str, lang: str) -> str:
     item = lib.get(ref)
     if item:
-        return f"[{title_of(item, lang)}]({rel(from_uri, item.src_uri)})"
+        return f"[{esc.md_inline(title_of(item, lang))}]({rel(from_uri, item.src_uri)})"
     return f"[{ref}]({rel(from_uri, ref)})"
 
 
@@ -546,9 +560,9 @@ def coverage_page(lib: Library, lang: str, problems=None) -> str:
     top = max([1] + [r[code] for r in rows for code in topics])
     region = "年级 × 主题" if zh else "Grades × topics"
     html = [f'<div class="xy-scroll" tabindex="0" role="region" aria-label="{region}"><table class="heatmap"><thead><tr><th scope="col">' + ("年级" if zh else "Grade") + "</th>"]
-    html += [f'<th scope="col">{data.label("topics", code, lang)}</th>' for code in topics] + ["</tr></thead><tbody>"]
+    html += [f'<th scope="col">{esc.html(data.label("topics", code, lang))}</th>' for code in topics] + ["</tr></thead><tbody>"]
     for r in rows:
-        html.append(f'<tr><th scope="row">{data.label("grades", r["grade"], lang)}</th>')
+        html.append(f'<tr><th scope="row">{esc.html(data.label("grades", r["grade"], lang))}</th>')
         for code in topics:
             level = 0 if r[code] == 0 else min(4, 1 + (3 * r[code]) // top)
             html.append(f'<td class="heat-{level}">{r[code]}</td>')
@@ -601,9 +615,9 @@ def plan_page(lib: Library, grade: int, lang: str) -> str:
     name = data.label("grades", grade, lang)
     title = f"{name}学期计划" if zh else f"{name}: semester plans"
     parts = [_front({"title": title, "search": {"exclude": True}}), f"# {title}\n\n"]
-    parts.append((f"按默认校历（{cal['name']['zh']}）把每节课排在它的建议周次里，顺序与年级页、教案页和学期资料包相同。各校考试日期不同，标注“假设”的日期请按本校校历修改，"
+    parts.append((f"按默认校历（{esc.md_inline(cal['name']['zh'])}）把每节课排在它的建议周次里，顺序与年级页、教案页和学期资料包相同。各校考试日期不同，标注“假设”的日期请按本校校历修改，"
                   "再用 `scripts/plan.py --calendar 本校校历.yml` 生成本校计划；某节课的建议周次在本校校历上没有课时（放假或考试）时，计划会把它移到最近的空余课时并写明原因。\n\n") if zh else
-                 (f"Each lesson in its suggested weeks on the default calendar ({cal['name']['en']}), in the same order as the grade page, the lesson pages and the semester pack. Exam dates differ by school: "
+                 (f"Each lesson in its suggested weeks on the default calendar ({esc.md_inline(cal['name']['en'])}), in the same order as the grade page, the lesson pages and the semester pack. Exam dates differ by school: "
                   "replace the ones marked as assumed with your school's and run `scripts/plan.py --calendar your-calendar.yml`; a lesson whose suggested weeks have no lesson day on your calendar (a holiday or an exam) is moved to the nearest free one, with the reason.\n\n"))
     for p in plans:
         sem = data.label("semesters", p.semester, lang)
@@ -625,7 +639,7 @@ def plan_page(lib: Library, grade: int, lang: str) -> str:
         if p.unplaced:
             parts.append(("\n本学期课时不足，未排入：" if zh else "\nNo lesson day left for: ") +
                          join(lang, (f"[{md_text(title_of(l, lang))}]({rel(uri, l.src_uri)})" for l in p.unplaced)) + "\n")
-        exams = t(lang, "semicolon").join(f"{w.name[lang] if isinstance(w.name, dict) else w.name} {w.start}–{w.end}{('（假设）' if zh else ' (assumed)') if w.assumed else ''}"
+        exams = t(lang, "semicolon").join(f"{esc.md_inline(w.name[lang] if isinstance(w.name, dict) else w.name)} {w.start}–{w.end}{('（假设）' if zh else ' (assumed)') if w.assumed else ''}"
                          for w in p.exams)
         if exams:
             parts.append(("\n考试：" if zh else "\nExams: ") + exams + "\n")
@@ -644,6 +658,13 @@ def plans_index(lib: Library, lang: str) -> str:
     for g in data.vocabularies()["grades"]:
         parts.append(f"- [{data.label('grades', g, lang)}](grade-{g:02d}.md)\n")
     return "".join(parts)
+
+
+def drawing_files(lib: Library) -> dict[str, bytes]:
+    """The line drawings (lessons/drawings/*.svg), placed in the site beside the lessons."""
+    from .paths import ROOT
+    folder = (lib.root or ROOT) / DRAWINGS
+    return {f"{DRAWINGS}/{p.name}": p.read_bytes() for p in sorted(folder.glob("*.svg"))} if folder.is_dir() else {}
 
 
 def generated_downloads(lib: Library) -> dict[str, bytes]:
@@ -771,7 +792,7 @@ def contacts_table(lang: str) -> str:
 def item_list(items: list[Item], from_uri: str, lang: str) -> str:
     out = []
     for i in items:
-        out.append(f"- [{title_of(i, lang)}]({rel(from_uri, i.src_uri)})" + ("：" if lang == "zh" else " — ") + i.meta.summary)
+        out.append(f"- [{esc.md_inline(title_of(i, lang))}]({rel(from_uri, i.src_uri)})" + ("：" if lang == "zh" else " — ") + esc.md_inline(i.meta.summary))
     return "\n".join(out) + "\n" if out else t(lang, "none_yet") + "\n"
 
 

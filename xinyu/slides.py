@@ -13,28 +13,32 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import posixpath
 import re
-import zipfile
 
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.oxml.ns import qn
 from pptx.util import Cm, Pt
 
-from . import data
+from . import data, drawing
 from .content import Item
+from .office import fixed_times
 
 EAST_FONT, LATIN_FONT = "微软雅黑", "Arial"
 WIDTH, HEIGHT = Cm(33.867), Cm(19.05)          # 16:9
 TEAL = RGBColor(0x00, 0x69, 0x5C)
 GREY = RGBColor(0x44, 0x44, 0x44)
-ZIP_TIME = (2025, 9, 1, 0, 0, 0)
 FIXED = dt.datetime(2025, 9, 1)
 TEACHER_ONLY = re.compile(r"教师|老师")
 
 
+IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)\)")
+
+
 def plain(text: str) -> str:
-    """Markdown marks and links off: slide text is plain."""
+    """Markdown marks and links off, 拼音 in brackets: slide text is plain."""
+    text = drawing.with_pinyin_in_brackets(IMAGE.sub("", text))
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
     text = re.sub(r"\*\*|`|<[^>]+>", "", text)
     return re.sub(r"^\s*(?:>\s*)?(?:[-*]\s+|\d+[.、．]\s*)", "", text).strip()
@@ -67,15 +71,32 @@ def _box(slide, left, top, width, height, lines: list[str], size: int, bold: boo
     return frame
 
 
-def _slide(prs, title: str, lines: list[str] = (), numbered: bool = True, note: str = ""):
+def _slide(prs, title: str, lines: list[str] = (), numbered: bool = True, note: str = "", narrow: bool = False):
     slide = prs.slides.add_slide(prs.slide_layouts[6])          # blank
     _box(slide, Cm(1.8), Cm(1.2), WIDTH - Cm(3.6), Cm(2.6), [title], 32, bold=True, color=TEAL)
     if lines:
         size = 26 if sum(len(x) for x in lines) < 160 else 22 if sum(len(x) for x in lines) < 320 else 18
-        _box(slide, Cm(2.2), Cm(4.4), WIDTH - Cm(4.4), HEIGHT - Cm(6.2), list(lines), size, numbered=numbered)
+        width = (WIDTH - Cm(4.4)) // 2 if narrow else WIDTH - Cm(4.4)
+        _box(slide, Cm(2.2), Cm(4.4), width, HEIGHT - Cm(6.2), list(lines), size, numbered=numbered)
     if note:
         _box(slide, Cm(2.2), HEIGHT - Cm(1.9), WIDTH - Cm(4.4), Cm(1.2), [note], 14)
     return slide
+
+
+def _pictures(slide, paths) -> None:
+    """Drawings on the right half of a slide, side by side, each at most 11 cm tall."""
+    paths = [p for p in paths if p.exists()][:3]
+    if not paths:
+        return
+    left, right, top = WIDTH // 2, WIDTH - Cm(1.5), Cm(4.4)
+    slot = (right - left) // len(paths)
+    for k, path in enumerate(paths):
+        height = Cm(11)
+        width = int(height * drawing.aspect(path))
+        if width > slot - Cm(0.4):
+            width = slot - Cm(0.4)
+            height = int(width / drawing.aspect(path))
+        slide.shapes.add_picture(io.BytesIO(drawing.png(path, height / 360000)), left + k * slot, top, width=width, height=height)
 
 
 def _labelled(section, label: str) -> list[str]:
@@ -114,25 +135,38 @@ def help_lines() -> list[str]:
     return lines
 
 
-def slide_texts(item: Item) -> list[tuple[str, list[str]]]:
-    """(title, lines) of every slide of a lesson's 课件, in order: what lesson_pptx lays out."""
+def _root(item: Item):
+    return item.path.parents[2]
+
+
+def step_pictures(item: Item, step) -> list:
+    """The library drawings a step shows (Markdown images pointing into lessons/drawings/)."""
+    folder = drawing.folder(_root(item))
+    return [folder / posixpath.basename(m.group(2)) for _, t in step.lines for m in IMAGE.finditer(t)
+            if "/drawings/" in m.group(2)]
+
+
+def slide_texts(item: Item) -> list[tuple[str, list[str], list]]:
+    """(title, lines, pictures) of every slide of a lesson's 课件, in order: what lesson_pptx lays out."""
     m = item.meta
     grade = f"{data.label('grades', m.grade)} · {data.label('semesters', m.semester)}"
-    slides = [(m.title, [grade, "心理健康教育课"]), ("今天我们一起", list(m.student_aims))]
+    slides = [(plain(m.title), [grade, "心理健康教育课"], []), ("今天我们一起", [plain(a) for a in m.student_aims], [])]
     for step in item.steps:
         tasks = _labelled(step, "学生活动")
-        slides.append((f"{step.name}（{step.minutes}分钟）", tasks))
+        slides.append((f"{step.name}（{step.minutes}分钟）", tasks, step_pictures(item, step)))
         questions = _labelled(step, "讨论问题")
         if questions:
-            slides.append(("想一想，聊一聊", questions))
+            slides.append(("想一想，聊一聊", questions, []))
+    folder = drawing.folder(_root(item))
     for n, ws in enumerate(item.worksheets, start=1):
-        lines = ([ws.intro] if ws.intro else []) + [it.prompt or it.text for it in ws.items]
-        slides.append((f"学习单{n}：{ws.title}", lines))
+        lines = ([plain(ws.intro)] if ws.intro else []) + [plain(it.prompt or it.text or "") for it in ws.items if it.prompt or it.text]
+        pictures = [folder / it.drawing for it in ws.items if it.drawing]
+        slides.append((f"学习单{n}：{plain(ws.title)}", lines, pictures))
     exit_task = _exit_task(item)
     if exit_task:
-        slides.append(("出门条", [exit_task]))
+        slides.append(("出门条", [exit_task], []))
     if m.sensitivity != "standard":
-        slides.append(("需要帮助时", help_lines()))
+        slides.append(("需要帮助时", help_lines(), []))
     return slides
 
 
@@ -140,13 +174,15 @@ def lesson_pptx(item: Item) -> bytes:
     prs = Presentation()
     prs.slide_width, prs.slide_height = WIDTH, HEIGHT
     texts = slide_texts(item)
-    for i, (title, lines) in enumerate(texts):
+    for i, (title, lines, pictures) in enumerate(texts):
         if i == 0:
             slide = prs.slides.add_slide(prs.slide_layouts[6])
             _box(slide, Cm(2), Cm(5.5), WIDTH - Cm(4), Cm(4.5), [title], 40, bold=True, color=TEAL)
             _box(slide, Cm(2), Cm(11), WIDTH - Cm(4), Cm(3), lines, 24)
         else:
-            _slide(prs, title, lines, numbered=title not in ("需要帮助时", "出门条") and not title.startswith("学习单"))
+            slide = _slide(prs, title, lines, numbered=title not in ("需要帮助时", "出门条") and not title.startswith("学习单"),
+                           narrow=bool(pictures))
+            _pictures(slide, pictures)
     core = prs.core_properties
     core.author = core.last_modified_by = "心育资源库"
     core.title = item.meta.title
@@ -154,10 +190,4 @@ def lesson_pptx(item: Item) -> bytes:
     core.revision = 1
     raw = io.BytesIO()
     prs.save(raw)
-    out = io.BytesIO()
-    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(fixed, src.read(info.filename))
-    return out.getvalue()
+    return fixed_times(raw.getvalue())

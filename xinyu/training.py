@@ -17,6 +17,7 @@ from pathlib import Path
 
 from . import data
 from .content import Item, Library, Problem
+from .escape import csv_cell
 from .paths import DATA
 
 
@@ -35,7 +36,7 @@ class RosterError(ValueError):
     """The roster or completion file has rows that cannot be used; the message lists them."""
 
     def __init__(self, path: Path, problems: list[str]):
-        super().__init__(f"{path}:\n" + "\n".join(problems))
+        super().__init__(f"{path}: {problems[0]}" if len(problems) == 1 else f"{path}: {len(problems)} rows cannot be used:\n" + "\n".join(problems))
         self.path, self.problems = path, problems
 
 
@@ -120,17 +121,48 @@ def check_paths(lib: Library) -> list[Problem]:
 
 # --------------------------------------------------------------------------- reading files
 
+def _xlsx_rows(path: Path) -> list[list[str]]:
+    """The first sheet's rows; a merged cell's value fills every cell of its range (a department
+    written once for several people counts for each of them)."""
+    import zipfile
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+    try:
+        wb = load_workbook(path, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError):
+        kind = "a CSV or text file renamed" if path.read_bytes()[:2] != b"PK" else "damaged or not an Excel workbook"
+        raise RosterError(path, [f"the file is {kind} .xlsx — open it in Excel and save it as Excel workbook (.xlsx) or as CSV (UTF-8)"]) from None
+    ws = wb.worksheets[0]
+    for merged in list(ws.merged_cells.ranges):
+        value = ws.cell(merged.min_row, merged.min_col).value
+        ws.unmerge_cells(str(merged))
+        for row in ws.iter_rows(min_row=merged.min_row, max_row=merged.max_row, min_col=merged.min_col, max_col=merged.max_col):
+            for c in row:
+                c.value = value
+    rows = [["" if c is None else str(c).strip() for c in row] for row in ws.iter_rows(values_only=True)]
+    wb.close()
+    return rows
+
+
 def _rows(path: Path) -> list[list[str]]:
-    """The rows of a CSV (UTF-8, with or without BOM; or GB18030 as Excel saves it) or XLSX file."""
+    """The rows of a CSV (UTF-8, with or without BOM; or GB18030 as Excel saves it; commas or
+    tabs between columns) or XLSX file."""
+    from .userfiles import read_bytes
+    raw = read_bytes(path, "roster file")
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
-        wb = load_workbook(path, read_only=True, data_only=True)
-        ws = wb.worksheets[0]
-        rows = [["" if c is None else str(c).strip() for c in row] for row in ws.iter_rows(values_only=True)]
-        wb.close()
-        return rows
-    raw = path.read_bytes()
+        return _xlsx_rows(path)
+    if path.suffix.lower() == ".xls" or raw[:4] == b"\xd0\xcf\x11\xe0":
+        raise RosterError(path, ["this is an old Excel file (.xls) — open it in Excel and save it as .xlsx or as CSV (UTF-8)"])
+    if raw[:2] == b"PK":
+        raise RosterError(path, ["this is an Excel workbook with another name — rename it to .xlsx, or save it as CSV (UTF-8)"])
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raw_text = raw.decode("utf-16")
+    else:
+        raw_text = None
     for enc in ("utf-8-sig", "gb18030"):
+        if raw_text is not None:
+            text = raw_text
+            break
         try:
             text = raw.decode(enc)
             break
@@ -138,7 +170,9 @@ def _rows(path: Path) -> list[list[str]]:
             continue
     else:
         raise RosterError(path, [message("not_text")])
-    return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
+    first = text.lstrip("\ufeff").split("\n", 1)[0]
+    delimiter = max((",", "\t", ";", "，"), key=first.count)     # Excel saves commas; some tools tabs or semicolons
+    return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
 
 
 def _role_codes() -> dict[str, str]:
@@ -254,14 +288,22 @@ def read_completions(path: Path, people: list[Person], lib: Library) -> dict[str
     col = {h: head.index(h) for h in ("姓名", "单元", "工号") if h in head}
     by_title = {u.meta.title: u.id for u in lib.training} | {u.id: u.id for u in lib.training}
     by_key = {p.key: p for p in people}
-    by_name = {p.name: p for p in people}
+    by_name: dict[str, list[Person]] = {}
+    for p in people:
+        by_name.setdefault(p.name, []).append(p)
     done: dict[str, set[str]] = {}
     problems = []
     for n, row in enumerate(rows[1:], start=2):
         if not any(row):
             continue
         cell = lambda h: row[col[h]].strip() if h in col and col[h] < len(row) else ""
-        person = by_key.get(cell("工号")) or by_name.get(cell("姓名"))
+        person = by_key.get(cell("工号")) if cell("工号") else None
+        namesakes = by_name.get(cell("姓名"), [])
+        if person is None and len(namesakes) > 1:
+            rows_text = "、".join(f"第{p.row}行" for p in namesakes)
+            problems.append(f"第{n}行：名单里有{len(namesakes)}位“{cell('姓名')}”（名单{rows_text}，工号 {'、'.join(p.staff_id or '无' for p in namesakes)}）——请在这一行填写工号")
+            continue
+        person = person or (namesakes[0] if namesakes else None)
         unit = by_title.get(cell("单元"))
         if person is None:
             problems.append(f"第{n}行：名单里没有“{cell('姓名')}”")
@@ -292,7 +334,8 @@ def assignments_csv(assignments: list[Assignment], semester: int) -> bytes:
     label = paths_file()["semesters"][semester - 1]["zh"]
     for a in assignments:
         for u in a.units:
-            w.writerow([a.person.name, a.person.staff_id, a.person.department, role_names(a.person), label, u.id, u.meta.title, f"{u.meta.hours:g}"])
+            w.writerow([csv_cell(a.person.name), csv_cell(a.person.staff_id), csv_cell(a.person.department), role_names(a.person), label, u.id,
+                        csv_cell(u.meta.title), f"{u.meta.hours:g}"])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
@@ -343,5 +386,5 @@ def outstanding_csv(rows: list[tuple[Person, list[Item]]]) -> bytes:
     w.writerow(["姓名", "工号", "部门", "角色", "尚未完成的培训单元编号", "尚未完成的培训单元"])
     for person, missing in rows:
         for u in missing:
-            w.writerow([person.name, person.staff_id, person.department, role_names(person), u.id, u.meta.title])
+            w.writerow([csv_cell(person.name), csv_cell(person.staff_id), csv_cell(person.department), role_names(person), u.id, csv_cell(u.meta.title)])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")

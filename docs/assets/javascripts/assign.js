@@ -88,13 +88,16 @@
 
   // ------------------------------------------------------------ reading files
   function parseCSV(text) {
+    // the separator the first line uses most (xinyu.training._rows): Excel saves commas; some tools tabs or semicolons
+    var first = text.split("\n", 1)[0], sep = ",";
+    [",", "\t", ";", "，"].forEach(function (d) { if (first.split(d).length > first.split(sep).length) sep = d; });
     var rows = [], row = [], cell = "", q = false;
     for (var i = 0; i < text.length; i++) {
       var c = text[i];
       if (q) {
         if (c === '"') { if (text[i + 1] === '"') { cell += '"'; i++; } else q = false; } else cell += c;
       } else if (c === '"') q = true;
-      else if (c === ",") { row.push(cell); cell = ""; }
+      else if (c === sep) { row.push(cell); cell = ""; }
       else if (c === "\n" || c === "\r") {
         if (c === "\r" && text[i + 1] === "\n") i++;
         row.push(cell); rows.push(row); row = []; cell = "";
