@@ -5,7 +5,8 @@
                being built (runs after mkdocs-static-i18n, which builds each language in turn).
 - on_page_markdown: fill `<!-- xinyu:NAME -->` markers in hand-written pages.
 - on_nav:      order the top level and name sections in the reader's language.
-- on_post_page / on_post_build: per-language search (see xinyu.search).
+- on_page_context: hand each rendered page to search (Material's own index is switched off).
+- on_post_page / on_post_build: per-language search index and worker (see xinyu.search).
 """
 from __future__ import annotations
 
@@ -66,6 +67,7 @@ def on_config(config):
     except planner.PlanError as exc:
         raise PluginError(f"the semester planner cannot plan the library on the default calendar: {exc}") from None
     STATE["untranslated"] = set()
+    STATE["search"] = {lang: [] for lang in site.LANGS}
     return config
 
 
@@ -236,21 +238,34 @@ def _name_section(item, lang: str, depth: int) -> None:
         _name_section(child, lang, depth + 1)
 
 
+@event_priority(50)    # before Material's search plugin, whose lunr index this replaces
+def on_page_context(context, page, config, nav):
+    lang = _lang(config)
+    page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
+    uri = getattr(page.file, "norm_src_uri", None) or re.sub(r"\.[a-z]{2}\.md$", ".md", page.file.src_uri)
+    url = page.url[len(lang) + 1:] if lang != "zh" and page.url.startswith(f"{lang}/") else page.url
+    if uri != "404.md":
+        STATE["search"][lang].append(search.describe(uri, url, page.title or "", page.content or "", STATE["lib"], lang,
+                                                     site.strings()[lang]))
+    return context
+
+
 def on_post_page(output, page, config):
     output = site.DOWNLOAD.sub(lambda m: f'{m.group(1)}="{get_relative_url(m.group(2), page.url)}"', output)
-    return offline.compact_html(search.localise_config(site.link_phones(output), _lang(config)))
+    worker = get_relative_url(search.WORKER, page.url)
+    return offline.compact_html(search.localise_config(site.link_phones(output), _lang(config), worker=worker))
 
 
-@event_priority(-200)   # after i18n has merged the languages and search has written its index
+@event_priority(-200)   # after i18n has merged the languages and the plugins have written their files
 def on_post_build(config):
     if _i18n(config).building:
         return
     site_dir = Path(config.site_dir)
-    import jieba   # already loaded with the domain dictionary by the search plugin
-    search.split_index(site_dir, site.LANGS, STATE.get("untranslated", set()),
-                       offline=config.plugins["material/offline"].config.enabled,
-                       cut_for_search=jieba.cut_for_search)
+    offline_build = config.plugins["material/offline"].config.enabled
+    for lang in site.LANGS:
+        files = search.build(STATE["search"][lang], lang, site.strings()[lang])
+        search.write(site_dir, lang, site.LANGS[0], files, offline=offline_build)
     offline.neutralise_loaders(site_dir)
-    offline.prune_lunr_languages(site_dir, config.plugins["material/search"].config.lang)
+    offline.remove_lunr(site_dir)
     offline.remove_sitemaps(site_dir)
     _finish_exports(site_dir)

@@ -48,3 +48,53 @@ def search(page, query: str, timeout: float = 20_000) -> list[str]:
         page.eval_on_selector(wrap, "el => el.scrollTo(0, el.scrollHeight)")
         page.wait_for_timeout(250)
     return page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(e => e.href)")
+
+
+SETTLE = """async ([query, quiet]) => {
+  // Type `query` the way a reader's paste or voice input does (one input event), then wait for
+  // the results to be redrawn and stay still for `quiet` ms. Returns the result links.
+  const box = document.querySelector('input.md-search__input');
+  const out = document.querySelector('.md-search-result');
+  return await new Promise(resolve => {
+    let timer = null, changed = false;
+    const finish = () => { obs.disconnect(); resolve([...document.querySelectorAll('.md-search-result__item > a:first-child')].map(a => a.href)); };
+    const obs = new MutationObserver(() => { changed = true; clearTimeout(timer); timer = setTimeout(finish, quiet); });
+    obs.observe(out, {childList: true, subtree: true, characterData: true});
+    box.value = query;
+    box.dispatchEvent(new InputEvent('input', {bubbles: true}));
+    setTimeout(() => { if (!changed) finish(); }, 5000);
+  });
+}"""
+
+
+def open_search(page) -> None:
+    """Open Material's search dialog with a real click (from disk the index loads on that event)."""
+    box = page.locator("input.md-search__input")
+    if box.is_visible():
+        box.click()
+    else:                                   # a phone-width page: the magnifier opens the dialog
+        page.locator("label.md-header__button[for=__search]").click()
+    page.wait_for_selector("input.md-search__input", state="visible")
+
+
+def results(page, query: str, quiet: int = 150) -> list[str]:
+    """The page links of the results for `query`, best first (entered as one input event)."""
+    return page.evaluate(SETTLE, [query, quiet])
+
+
+def result_path(href: str, base: str) -> str:
+    """A result link relative to its language root, without anchor or query: parents/home-visit/."""
+    from urllib.parse import urlparse
+    path, root = urlparse(href).path, urlparse(base).path
+    path = path[len(root):] if path.startswith(root) else path
+    return path[3:] if path.startswith("en/") else path
+
+
+def page_path(uri: str, offline: bool = False) -> str:
+    """Where a docs-space page is served: parents/home-visit.md → parents/home-visit/ (or .html)."""
+    stem = uri[:-3]
+    if offline:
+        return stem + ".html"
+    if stem == "index":
+        return ""
+    return (stem[:-5] if stem.endswith("/index") else stem + "/")

@@ -137,7 +137,7 @@ def test_parent_pages_fit_a_phone(browser, server, module):
     context.close()
 
 
-AUDITED = ["index.md", "lessons/grade-07/index.md", LESSON.src_uri, PARENT.src_uri, "help.md", "coverage.md"]
+AUDITED = ["index.md", "lessons/grade-07/index.md", LESSON.src_uri, PARENT.src_uri, "help.md", "coverage.md", "lessons/finder.md"]
 
 
 @pytest.mark.parametrize("uri", AUDITED)
@@ -378,4 +378,134 @@ def test_a_grade_one_worksheet_prints_with_its_drawing_on_one_page(server, page,
     page.pdf(path=str(pdf), format="A4", print_background=True)
     reader = PdfReader(str(pdf))
     assert len(reader.pages) == 1
-    assert "/XObject" in str(reader.pages[0]["/Resources"])              # the drawing is on the page
+    # The drawing is printed as vector lines: the page holds far more drawing operators than text alone.
+    assert len(reader.pages[0].get_contents().get_data()) > 20_000
+
+
+# ----------------------------------------------------------------------- issue 20: search and finder
+
+from browser import open_search, results  # noqa: E402
+from xinyu import data as xdata  # noqa: E402
+
+
+def test_search_keyboard_use_is_materials(server, page):
+    """`/` opens search, typing searches, arrows walk the results, Enter opens the focused one."""
+    page.goto(server + "help/")
+    page.keyboard.press("/")
+    box = page.locator("input.md-search__input")
+    assert page.evaluate("document.activeElement === document.querySelector('input.md-search__input')")
+    page.keyboard.type("家访")
+    page.wait_for_selector(".md-search-result__item")
+    page.keyboard.press("ArrowDown")
+    focused = page.evaluate("document.activeElement.getAttribute('href')")
+    assert focused and "parents/home-visit/" in focused
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/parents/home-visit/**")
+    assert page.locator("article h1").inner_text().startswith("家访指南")
+    page.goto(server + "help/")
+    page.keyboard.press("s")
+    box.type("家访")
+    box.press("Enter")                              # Enter in the box: the best result
+    page.wait_for_url("**/parents/home-visit/**")
+    assert only_local(page.requests) == []
+
+
+def test_results_say_what_each_page_is_without_invisible_characters(server, page):
+    page.goto(server)
+    open_search(page)
+    links = results(page, "人际交往 五年级")
+    assert links and all("/lessons/grade-05/" in l for l in links[:3]), links[:5]
+    titles = page.eval_on_selector_all(".md-search-result__article h1", "els => els.map(e => e.textContent)")
+    kinds = page.eval_on_selector_all(".md-search-result__item .xy-search-kind", "els => els.map(e => e.textContent)")
+    assert titles and not any(re.search("[\u200b-\u200f\u2060\ufeff]", t) for t in titles), titles
+    assert kinds[0].startswith("心理课教案 · 五年级 · "), kinds[:3]
+    assert all("五年级" in k for k in kinds[:3]), kinds[:3]
+    # what a reader copies from a result is its rendered text: the title, with nothing invisible in it
+    shown = page.eval_on_selector_all(".md-search-result__article h1", "els => els.map(e => e.innerText)")
+    assert shown == titles
+    links = results(page, "生涯 初中")
+    kinds = page.eval_on_selector_all(".md-search-result__item .xy-search-kind", "els => els.map(e => e.textContent)")
+    assert any(g in kinds[0] for g in ("七年级", "八年级", "九年级")), kinds[:3]
+    results(page, "孩子不想上学")
+    assert page.eval_on_selector(".md-search-result__item .xy-search-kind", "e => e.textContent") == "家长课程"
+
+
+def test_pasted_text_searches_without_a_key_press(server, page):
+    page.goto(server)
+    open_search(page)
+    page.locator("input.md-search__input").fill("家访")          # fill() sends an input event and no keys
+    page.wait_for_selector(".md-search-result__item")
+    assert "parents/home-visit/" in page.eval_on_selector(".md-search-result__item > a", "a => a.href")
+
+
+def test_a_query_fetches_a_few_small_files_not_the_index(server, page):
+    sizes = []
+    page.on("requestfinished", lambda r: sizes.append((r.url, r.sizes()["responseBodySize"])))
+    page.goto(server)
+    open_search(page)
+    results(page, "学生说不想活了怎么办")
+    search_bytes = sum(n for u, n in sizes if "/search/" in u or "search-worker" in u)
+    assert 0 < search_bytes < 400 * 1024, search_bytes
+    assert any("/search/shards/" in u for u, _ in sizes)
+
+
+FINDER = "lessons/finder/"
+
+
+def phone(browser):
+    return browser.new_context(viewport={"width": 375, "height": 812}, device_scale_factor=2, is_mobile=True, has_touch=True)
+
+
+def visible_cards(pg):
+    return pg.eval_on_selector_all(".xy-card:not([hidden])", "els => els.map(e => ({grade: e.dataset.grade, stage: e.dataset.stage, topic: e.dataset.topic, href: e.querySelector('a').href}))")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_finder_narrows_in_two_taps_on_a_phone_and_the_address_keeps_the_filters(browser, server, lang):
+    context = phone(browser)
+    pg = context.new_page()
+    pg.goto(server + ("" if lang == "zh" else "en/") + FINDER)
+    every = visible_cards(pg)
+    assert len(every) == len(LIB.lessons) + len(LIB.classmeetings)
+    pg.locator('[data-key=grade] .xy-chip[data-value="5"]').tap()
+    pg.locator('[data-key=topic] .xy-chip[data-value="relationships"]').tap()
+    cards = visible_cards(pg)
+    expected = [i for i in LIB.lessons + LIB.classmeetings if i.meta.grade == 5 and "relationships" in i.meta.topics]
+    assert len(cards) == len(expected) > 0
+    assert all(c["grade"] == "5" and "relationships" in c["topic"].split() for c in cards)
+    assert pg.evaluate("location.hash") == "#grade=5&topic=relationships"
+    assert str(len(expected)) in pg.locator(".xy-finder__count").inner_text()
+    assert pg.evaluate("document.documentElement.scrollWidth") <= 375
+    # the copied address opens with the same filters
+    other = context.new_page()
+    other.goto(pg.url)
+    assert visible_cards(other) == cards
+    assert other.locator('[data-key=grade] .xy-chip[data-value="5"]').get_attribute("aria-pressed") == "true"
+    # 初中 · 生涯 in two taps
+    pg.locator(".xy-finder__clear").tap()
+    assert len(visible_cards(pg)) == len(every)
+    pg.locator('[data-key=stage] .xy-chip[data-value="junior"]').tap()
+    pg.locator('[data-key=topic] .xy-chip[data-value="career"]').tap()
+    cards = visible_cards(pg)
+    expected = [i for i in LIB.lessons + LIB.classmeetings if 7 <= i.meta.grade <= 9 and "career" in i.meta.topics]
+    assert len(cards) == len(expected) > 0 and all(c["stage"] == "junior" for c in cards)
+    assert pg.evaluate("location.hash") == "#stage=junior&topic=career"
+    context.close()
+
+
+def test_finder_works_from_disk(browser, offline_site):
+    site, _ = offline_site
+    context = browser.new_context()
+    pg = context.new_page()
+    requests = []
+    pg.on("request", lambda r: requests.append(r.url))
+    pg.goto((site / "lessons" / "finder.html").as_uri() + "#stage=junior&topic=career&kind=lesson")
+    cards = visible_cards(pg)
+    assert cards and all(c["stage"] == "junior" and "career" in c["topic"] for c in cards)
+    assert all(c["href"].startswith("file://") and c["href"].endswith(".html") for c in cards)
+    assert pg.locator(".xy-finder__more").evaluate("d => d.open")     # a filter from the address opened “more”
+    pg.locator('[data-key=semester] .xy-chip[data-value="spring"]').click()
+    assert "semester=spring" in pg.evaluate("location.hash")
+    assert all(c["stage"] == "junior" for c in visible_cards(pg))
+    assert only_local(requests) == []
+    context.close()

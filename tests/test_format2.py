@@ -503,3 +503,22 @@ def test_young_page_word_and_slides_show_drawings_and_pinyin(young):
     assert pictures["学习单1：我的长大叶子"] == 2
     text = "\n".join(sh.text_frame.text for s in prs.slides for sh in s.shapes if sh.has_text_frame)
     assert "绿色（lǜ sè）" in text and "{" not in text
+
+
+def test_export_cache_reuses_unchanged_lessons_and_remakes_changed_ones(tree2):
+    from xinyu.exportcache import ExportCache
+    lib = content.load(tree2.root)
+    first = export.downloads(lib)
+    store = ExportCache(tree2.root)
+    item = content.load(tree2.root).get("g08-au-fixture-format2")
+    assert store.files(item, lambda i: pytest.fail("an unchanged lesson is made again")) == export.lesson_files(item)
+    assert (store.hits, store.misses) == (1, 0)
+    # An edited lesson, an edited drawing-free data file: made again, and the result is the new one.
+    tree2.edit(F2, "火山先别喷", "火山先别急着喷")
+    item = content.load(tree2.root).get("g08-au-fixture-format2")
+    again = ExportCache(tree2.root)
+    files = again.files(item, export.lesson_files)
+    assert again.misses == 1 and files != {k: v for k, v in first.items() if k in files}
+    (tree2.root / "data").mkdir(exist_ok=True)
+    (tree2.root / "data" / "note.yml").write_text("x: 1\n", encoding="utf-8")
+    assert ExportCache(tree2.root).key(item) != again.key(item)

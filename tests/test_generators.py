@@ -1,5 +1,6 @@
 """The page generators, search splitting and scaffold, tested without MkDocs."""
 import json
+import re
 
 import pytest
 
@@ -67,27 +68,13 @@ def test_contacts_show_only_verified_details():
             assert c["pending"]["zh"] in table
 
 
-def test_search_split_and_subwords():
-    docs = [{"location": "", "title": "首页", "text": "入学适应"},
-            {"location": "help/", "title": "求助", "text": ""},
-            {"location": "en/", "title": "Home", "text": "hello"},
-            {"location": "en/lessons/x/", "title": "Lesson", "text": "card"},
-            {"location": "en/lessons/x/#step", "title": "步骤", "text": "中文"}]
-    zh = search.split_entries(docs, "zh", set())
-    en = search.split_entries(docs, "en", {"en/lessons/x/"})
-    assert [d["location"] for d in zh] == ["", "help/"]
-    assert [d["location"] for d in en] == ["", "lessons/x/"]
-    zh[1]["tags"] = ["入学适应"]
-    search.add_subwords(zh, lambda run: ["入学", "适应", "入学适应"] if run == "入学适应" else [run])
-    assert zh[0]["parts"] == "入学\u200b适应"
-    assert zh[1]["tagparts"] == "入学\u200b适应" and "tagparts" not in zh[0]
-
-
 def test_localise_config():
     html = '<script id="__config" type="application/json">{"base": "../..", "search": "x"}</script>'
     out = search.localise_config(html, "en")
     assert json.loads(out.split(">", 1)[1].split("</script>")[0])["base"] == "../../en/"
     assert search.localise_config(html, "zh") == html
+    out = search.localise_config(html, "zh", worker="../assets/javascripts/search-worker.js")
+    assert json.loads(out.split(">", 1)[1].split("</script>")[0]) == {"base": "../..", "search": "../assets/javascripts/search-worker.js"}
 
 
 def test_scaffold_makes_a_fresh_id(tree):
@@ -147,14 +134,6 @@ def test_parent_module_has_three_faces(lib):
     assert "## Three things to try this week" in english and "这周可以试试的三件事" not in english
 
 
-def test_index_entries_lose_separators_around_punctuation_only():
-    d = {"title": "初一\u200b，\u200b新生", "text": "<p>在\u200b“\u200b变化\u200b地图\u200b”\u200b里\u200b。</p>"}
-    search.compact_entry(d)
-    assert d == {"title": "初一，新生", "text": "在“变化\u200b地图”里。"}
-    import re
-    assert re.split(search.SEPARATOR, d["text"]) == ["在", "变化", "地图", "里", ""]
-
-
 def test_reload_forgets_data_files_read_before():
     from xinyu import training
     first = (data.site(), data.contacts(), site.strings(), training.paths_file())
@@ -162,3 +141,26 @@ def test_reload_forgets_data_files_read_before():
     data.reload()                                                  # what the hook does at each build
     again = (data.site(), data.contacts(), site.strings(), training.paths_file())
     assert all(a is not b and a == b for a, b in zip(first, again))
+
+
+def test_lesson_finder_has_one_card_per_lesson_with_its_filters_and_escapes_titles(tree):
+    from conftest import make_lesson
+    make_lesson(tree, "g05-sp-fixture-two", 5, "spring", [9], topics=("career", "self"), moment="graduation")
+    tree.edit(LESSON, "title: 测试用教案：认识新同学", 'title: "测试用教案：<b>认识</b> & [新同学]"')
+    lib = content.load(tree.root)
+    lib.downloads = False
+    md = site.finder_page(lib, "zh")
+    cards = re.findall(r'<li class="xy-card [^"]*" ([^>]*) markdown>', md)
+    assert len(cards) == len(lib.lessons) + len(lib.classmeetings) == 2
+    two = next(c for c in cards if 'data-grade="5"' in c)
+    for attr in ('data-stage="upper-primary"', 'data-semester="spring"', 'data-topic="career self"', 'data-moment="graduation"',
+                 'data-kind="lesson"', 'data-length="40"'):
+        assert attr in two, attr
+    assert r"[测试用教案：&lt;b&gt;认识&lt;/b&gt; &amp; \[新同学\]](grade-07/g07-au-fixture-lesson.md)" in md
+    assert "<b>认识</b>" not in md
+    for key in ("stage", "grade", "topic", "semester", "moment", "kind", "slot", "method", "length"):
+        assert f'data-key="{key}"' in md, key
+    assert 'data-value="junior"' in md and 'data-value="career"' in md
+    en = site.finder_page(lib, "en")
+    assert "# Lesson finder" in en and "Career planning" in en
+    assert site.FINDER in site.generated_pages(lib, "zh") and "(finder.md)" in site.generated_pages(lib, "zh")["lessons/index.md"]

@@ -115,51 +115,77 @@ def index(site: Path, lang: str) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def folder(site: Path, lang: str) -> Path:
+    return site / ("search" if lang == "zh" else "en/search")
+
+
+def postings(site: Path, lang: str, term: str) -> dict[int, int]:
+    """Page number → score for one term, read from its shard as the worker reads it."""
+    from xinyu.search import fnv, shard_key
+    k = fnv(shard_key(term)) % index(site, lang)["config"]["xy"]["shards"]
+    text = (folder(site, lang) / "shards" / f"{k}.js").read_text(encoding="utf-8")
+    flat = json.loads(text[text.index(",") + 1:text.rindex(")")]).get(term, [])
+    out, doc = {}, 0
+    for i in range(0, len(flat), 2):
+        doc += flat[i]
+        out[doc] = flat[i + 1]
+    return out
+
+
 def test_search_index_is_split_by_language(built_site):
     site, _ = built_site
     zh, en = index(site, "zh"), index(site, "en")
-    assert not any(d["location"].startswith("en/") for d in zh["docs"])
-    assert not any(d["location"].startswith("en/") for d in en["docs"])
-    zh_titles = {d["title"] for d in zh["docs"] if "#" not in d["location"]}
-    en_titles = {d["title"] for d in en["docs"] if "#" not in d["location"]}
+    assert not any(d[0].startswith("en/") for d in zh["docs"]) and not any(d[0].startswith("en/") for d in en["docs"])
+    zh_titles, en_titles = {d[1] for d in zh["docs"]}, {d[1] for d in en["docs"]}
     assert "Getting help" in en_titles and "Getting help" not in zh_titles
-    assert any("求助" in t for t in zh_titles)
-    # An untranslated lesson appears in English search by its English card only.
-    lesson = LESSONS[0]
-    en_lesson = [d for d in en["docs"] if d["location"].startswith(f"lessons/grade-{lesson.meta.grade:02d}/{lesson.id}/")]
-    assert len(en_lesson) == 1 and "#" not in en_lesson[0]["location"]
+    assert "求助资源" in zh_titles
+    # every page of each language, once
+    for lang, idx in (("zh", zh), ("en", en)):
+        pages = [p for p in site.rglob("index.html") if p.relative_to(site).as_posix().startswith("en/") == (lang == "en")]
+        assert len(idx["docs"]) == len({d[0] for d in idx["docs"]}) == len(pages), lang
 
 
-def test_english_pages_point_search_at_the_english_index(built_site):
+def test_every_section_of_every_lesson_is_searchable(built_site):
+    """Worksheets, plan B, follow-up, 家校链接 and safety notes are in the index (no search_exclude):
+    every word of those sections, as the page shows them, leads to the lesson."""
+    site, _ = built_site
+    from xinyu import search
+    stop = frozenset(w for words in search.vocabulary()["stopwords"].values() for w in words)
+    zh = index(site, "zh")
+    lesson = next(l for l in LESSONS if l.format == 2 and l.worksheets)
+    url = f"lessons/grade-{lesson.meta.grade:02d}/{lesson.id}/"
+    n = next(i for i, d in enumerate(zh["docs"]) if d[0] == url)
+    content = re.search(r'<article class="md-content__inner md-typeset">(.*)</article>', html(site / url / "index.html"), re.S).group(1)
+    sections = {heading: text for _, heading, text in search.sections_of(content)}
+    wanted = ["家校链接", "安全提示", "差异化与备用方案"] + [h for h in sections if h.startswith("学习单")][:1]
+    for heading in wanted:
+        words = set(search.terms(sections[heading], stop))
+        assert len(words) > 5, heading
+        missing = [t for t in words if n not in postings(site, "zh", t)]
+        assert missing == [], (heading, missing[:10])
+
+
+def test_english_pages_point_search_at_the_english_index_and_our_worker(built_site):
     site, _ = built_site
     config = lambda p: json.loads(re.search(r'<script id="__config" type="application/json">(.*?)</script>', html(p), re.S).group(1))
     assert config(site / "en/index.html")["base"] == "../en/"
     assert config(page(site, LESSONS[0].src_uri, "en"))["base"] == "../../../../en/"
     assert config(site / "index.html")["base"] == "."
+    assert config(site / "index.html")["search"] == "assets/javascripts/search-worker.js"
+    assert config(page(site, LESSONS[0].src_uri, "en"))["search"] == "../../../../assets/javascripts/search-worker.js"
+    assert (site / "assets/javascripts/search-worker.js").exists()
+    assert not (site / "assets/javascripts/lunr").exists()
 
 
-def test_chinese_words_are_segmented_with_the_user_dictionary(built_site):
-    site, _ = built_site
-    enrol = next(l for l in LESSONS if l.meta.moment == "enrolment" and l.meta.grade == 7)
-    docs = [d for d in index(site, "zh")["docs"] if d["location"].startswith(f"lessons/grade-07/{enrol.id}/")]
-    assert any("入学适应" in d.get("tags", []) for d in docs)
-    text = " ".join(d["title"] + " " + d["text"] for d in docs)
-    assert "\u200b" in text                      # jieba split the words with U+200B
-    words = set(re.split(r"[\s\u200b]+|(?<=[，。、：“”（）])|(?=[，。、：“”（）])", text))
-    plain = text.replace("\u200b", "")
-    terms = [line.split()[0] for line in (ROOT / "data/jieba_userdict.txt").read_text(encoding="utf-8").splitlines() if line.strip()]
-    present = [t for t in terms if t in plain]
-    assert len(present) >= 2, present
-    # Every field term that occurs in the lesson's text was kept whole by the domain dictionary.
-    kept = [t for t in present if t in words]
-    assert len(kept) >= len(present) - 1, (present, kept)
-
-
-def test_search_index_sizes_are_reasonable(built_site):
+def test_search_needs_only_small_files(built_site):
+    """Each index file stays small, so a query fetches a few tens of KiB, not the whole index."""
     site, _ = built_site
     for lang in ("zh", "en"):
-        size = (site / ("search" if lang == "zh" else "en/search") / "search_index.json").stat().st_size
-        assert 0 < size < 8_000_000
+        assert (folder(site, lang) / "search_index.json").stat().st_size < 120_000
+        shards = list((folder(site, lang) / "shards").glob("*.js"))
+        assert len(shards) == index(site, lang)["config"]["xy"]["shards"]
+        assert max(p.stat().st_size for p in shards) < 40_000
+        assert max(p.stat().st_size for p in (folder(site, lang) / "frags").glob("*.js")) < 20_000
 
 
 # ----------------------------------------------------------------------- nothing external
@@ -205,8 +231,8 @@ def test_offline_build_opens_from_disk(offline_site):
         js = (site / lang_dir / "search_index.js").read_text(encoding="utf-8")
         assert js.startswith("var __index = {")
     zh = json.loads((site / "search/search_index.js").read_text(encoding="utf-8")[len("var __index = "):])
-    assert not any(d["location"].startswith("en/") for d in zh["docs"])
-    assert any(d["location"].endswith(".html") for d in zh["docs"])
+    assert not any(d[0].startswith("en/") for d in zh["docs"])
+    assert any(d[0].endswith(".html") for d in zh["docs"])
 
 
 @pytest.mark.parametrize("which", ["built_site", "offline_site"])

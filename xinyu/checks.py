@@ -922,9 +922,11 @@ def check(lib: Library | None = None, root: Path | None = None, docs: Path | Non
     for rule in LIBRARY_RULES:
         problems.extend(rule(lib, ctx))
     if root == ROOT:
+        from .search import check_vocabulary
         from .training import check_paths
         problems.extend(check_contacts())
         problems.extend(check_paths(lib))
+        problems.extend(check_vocabulary(ctx["pages"]))
     problems.extend(check_docs(docs))
     problems.extend(check_drawings(root))
     return sorted(problems, key=lambda p: (p.level != "error", str(p.path), p.line))

@@ -8,6 +8,7 @@ so the files open well in Word and WPS. Exports refuse a lesson the checker find
 from __future__ import annotations
 
 import io
+import os
 import re
 import zipfile
 
@@ -22,6 +23,8 @@ from docx.enum.table import WD_ROW_HEIGHT_RULE
 from . import data
 from . import worksheet as ws_mod
 from .content import Item, Library
+from .exportcache import ExportCache
+from .paths import ROOT
 from .office import ZIP_TIME, fixed_times
 from .slides import lesson_pptx
 
@@ -539,7 +542,6 @@ def worksheet_docx(item: Item, n: int, ws: "ws_mod.Worksheet") -> bytes:
     checker uses to refuse a worksheet that would not fit. Grades 1–3 get bigger type, taller
     lines, 拼音 over new characters and the drawings to colour."""
     from . import drawing
-    from .paths import ROOT
     L = ws_mod.layout(item.meta.grade)
     size, line = L["font_pt"], L["text_line"]
     doc = new_document()
@@ -732,16 +734,20 @@ def download_uris(lib: Library) -> list[str]:
     return uris
 
 
-def downloads(lib: Library, problems=()) -> dict[str, bytes]:
-    """Every Word file and pack the site links to: docs-space path → bytes."""
+def downloads(lib: Library, problems=(), use_cache: bool = True) -> dict[str, bytes]:
+    """Every Word file and pack the site links to: docs-space path → bytes. Each lesson's own
+    files come from the export cache when nothing they are made from has changed."""
     from . import planner
     cal = planner.load_calendar()
     out, cache = {}, {}
+    store = ExportCache(lib.root or ROOT) if use_cache else None
     for item in lib.lessons:
         check_item(item, problems)
-        files = lesson_files(item)
+        files = store.files(item, lesson_files) if store else lesson_files(item)
         out.update(files)
         cache[item.id] = files
+    if store:
+        store.prune()
     for item in lib.classmeetings:
         check_item(item, problems)
         out[classmeeting_docx_uri(item)] = classmeeting_docx(item)
@@ -759,7 +765,8 @@ def write_downloads(out_dir: str, root: str | None = None) -> list[str]:
     from .content import load
     lib = load(Path(root) if root else None)
     written = []
-    for uri, payload in downloads(lib).items():
+    use_cache = os.environ.get("XINYU_EXPORT_CACHE", "1") != "0"      # 0: make every file anew (benchmark)
+    for uri, payload in downloads(lib, use_cache=use_cache).items():
         path = Path(out_dir) / uri
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(payload)

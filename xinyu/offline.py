@@ -37,21 +37,18 @@ def remove_sitemaps(site_dir: Path) -> None:
         path.unlink()
 
 
-def prune_lunr_languages(site_dir: Path, langs: list[str]) -> list[Path]:
-    """Remove the search-language packs no index uses (Material ships thirty).
-
-    The search worker loads `lunr/min/lunr.<lang>.min.js` for each index language other than
-    English, plus the stemmer support and, for several languages, `lunr.multi`; `tinyseg.js` and
-    `wordcut.js` only for Japanese, Hindi and Thai. Keeping only what is loaded makes the bundle
-    smaller and leaves no third-party code that nobody runs.
-    """
-    folder = site_dir / "assets" / "javascripts" / "lunr"
-    keep = {"lunr.stemmer.support.min.js", "lunr.multi.min.js"} | {f"lunr.{l}.min.js" for l in langs}
+def remove_lunr(site_dir: Path) -> list[Path]:
+    """Remove Material's lunr search worker and its thirty language packs: search runs on our own
+    worker and index (xinyu/search.py), so they would be third-party code that nobody runs."""
     removed = []
-    for path in list(folder.rglob("*.js")):
-        if path.name not in keep:
+    js = site_dir / "assets" / "javascripts"
+    for path in list((js / "lunr").rglob("*")) + list((js / "workers").glob("search.*")):
+        if path.is_file():
             path.unlink()
             removed.append(path)
+    for folder in (js / "lunr" / "min", js / "lunr", js / "workers"):
+        if folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
     return removed
 
 

@@ -7,6 +7,7 @@ Every function takes `lang` ("zh" or "en") and returns Markdown.
 from __future__ import annotations
 
 import posixpath
+import html
 import re
 
 import yaml
@@ -274,9 +275,6 @@ def _fill_body(item: Item, lang: str, downloads: bool = False) -> str:
         elif line.strip() == "## 设计依据" and getattr(m, "lesson_type", None):
             out += ["", f"**{t('zh', 'lesson_type')}**：{m.lesson_type}"]
     body = "\n".join(out)
-    # Some sections stay on the page but out of search (data/site.yml, search_exclude).
-    for title in data.site().get("search_exclude", {}).get(item.kind, []):
-        body = re.sub(rf"^## {re.escape(title)}\s*$", f"## {title} {{ data-search-exclude }}", body, flags=re.M)
     return re.sub(r"<!--.*?-->\n?", "", body, flags=re.S)
 
 
@@ -468,7 +466,8 @@ def lessons_index(lib: Library, lang: str) -> str:
     uri = "lessons/index.md"
     title = t(lang, "all_lessons")
     sems = list(data.vocabularies()["semesters"])
-    parts = [_front({"title": title}), f"# {title}\n\n", f"## {t(lang, 'by_grade')}\n\n"]
+    parts = [_front({"title": title}), f"# {title}\n\n", t(lang, "finder_link", link=rel(uri, FINDER)) + "\n\n",
+             f"## {t(lang, 'by_grade')}\n\n"]
     head = [t(lang, "stage"), t(lang, "grade")] + [data.label("semesters", s, lang) for s in sems]
     parts.append("| " + " | ".join(head) + " |\n|" + "---|" * len(head) + "\n")
     for stage, st in data.vocabularies()["stages"].items():
@@ -734,12 +733,94 @@ def coordinator_tool(lib: Library, page_uri: str, lang: str) -> str:
     ]) + "\n"
 
 
+FINDER = "lessons/finder.md"
+
+
+def _finder_chips(key: str, options: list[tuple[str, str]], lang: str) -> str:
+    chips = "".join(f'<button type="button" class="xy-chip" data-value="{html.escape(v)}" aria-pressed="false">{html.escape(label)}</button>'
+                    for v, label in options)
+    return (f'<fieldset class="xy-finder__group" data-key="{key}"><legend>{html.escape(t(lang, "finder_" + key))}</legend>'
+            f"{chips}</fieldset>\n")
+
+
+def finder_page(lib: Library, lang: str) -> str:
+    """The lesson finder: every lesson and 班会微课 as a card, with filters (grade or stage,
+    semester, topic, moment, method, slot, kind, length) that docs/assets/javascripts/finder.js
+    applies in the browser and keeps in the address (#stage=junior&topic=career)."""
+    vocab = data.vocabularies()
+    items = sorted(lib.lessons + lib.classmeetings, key=lambda i: (i.meta.grade, i.meta.semester != "autumn", min(i.meta.weeks), i.kind))
+    lengths = sorted({i.meta.duration for i in items})
+    label = data.label
+    groups = [
+        ("stage", [(c, label("stages", c, lang)) for c in vocab["stages"]]),
+        ("grade", [(str(g), label("grades", g, lang)) for g in vocab["grades"]]),
+        ("topic", [(c, label("topics", c, lang)) for c in vocab["topics"]]),
+    ]
+    more = [
+        ("semester", [(c, label("semesters", c, lang)) for c in vocab["semesters"]]),
+        ("moment", [(c, label("moments", c, lang)) for c in vocab["moments"]]),
+        ("kind", [("lesson", t(lang, "search_kinds")["lesson"]), ("classmeeting", t(lang, "search_kinds")["classmeeting"])]),
+        ("slot", [(c, label("slots", c, lang)) for c in vocab["slots"]]),
+        ("method", [(c, label("methods", c, lang)) for c in vocab["methods"]]),
+        ("length", [(str(n), t(lang, "minutes", n=n)) for n in lengths]),
+    ]
+    title = t(lang, "finder_title")
+    parts = [_front({"title": title, "hide": ["toc"]}), f"# {title}\n\n", t(lang, "finder_intro") + "\n\n"]
+    parts.append('<div class="xy-finder" data-xy-finder markdown>\n<form class="xy-finder__filters" role="search" aria-label="'
+                 + html.escape(title) + '">\n')
+    parts += [_finder_chips(k, opts, lang) for k, opts in groups]
+    parts.append(f'<details class="xy-finder__more"><summary>{html.escape(t(lang, "finder_more"))}</summary>\n')
+    parts += [_finder_chips(k, opts, lang) for k, opts in more]
+    parts.append("</details>\n")
+    parts.append(f'<p class="xy-finder__status"><span class="xy-finder__count" aria-live="polite" data-template="{html.escape(t(lang, "finder_count"))}">'
+                 f'{html.escape(t(lang, "finder_count").format(n=len(items)))}</span> '
+                 f'<button type="reset" class="xy-chip xy-finder__clear">{html.escape(t(lang, "finder_clear"))}</button></p>\n</form>\n')
+    parts.append(f'<p class="xy-finder__none" hidden>{html.escape(t(lang, "finder_none"))}</p>\n')
+    parts.append('<ul class="xy-finder__cards" markdown>\n')
+    for item in items:
+        parts.append(_finder_card(item, lang, lib))
+    parts.append("</ul>\n</div>\n")
+    return "".join(parts)
+
+
+def _finder_card(item: Item, lang: str, lib: Library) -> str:
+    m = item.meta
+    slots = getattr(m, "slots", None) or ["班团队会"]
+    attrs = {"kind": item.kind, "grade": str(m.grade), "stage": data.stage_of_grade(m.grade), "semester": m.semester,
+             "topic": " ".join(m.topics), "moment": m.moment or "", "method": " ".join(getattr(m, "methods", [])),
+             "slot": " ".join(slots), "length": str(m.duration)}
+    data_attrs = " ".join(f'data-{k}="{html.escape(v)}"' for k, v in attrs.items())
+    kind = t(lang, "search_kinds")[item.kind]
+    meta_line = " · ".join([data.label("grades", m.grade, lang), data.label("semesters", m.semester, lang), _weeks(m.weeks, lang),
+                            t(lang, "minutes", n=m.duration)])
+    topics = " · ".join(data.label("topics", c, lang) for c in m.topics)
+    if m.moment:
+        topics += " · " + data.label("moments", m.moment, lang)
+    title = esc.md_inline(title_of(item, lang))
+    out = [f'<li class="xy-card xy-card--{item.kind}" {data_attrs} markdown>\n',
+           f'<p class="xy-card__title" markdown>[{title}]({rel(FINDER, item.src_uri)})</p>\n',
+           f'<p class="xy-card__meta"><span class="xy-card__kind">{html.escape(kind)}</span> {html.escape(meta_line)}</p>\n',
+           f'<p class="xy-card__topics">{html.escape(topics)}</p>\n']
+    if lib.downloads:
+        from .export import classmeeting_docx_uri, lesson_docx_uri, slides_uri, worksheet_docx_uri
+        if item.kind == "lesson":
+            links = [download_link(lesson_docx_uri(item), t(lang, "finder_word"))]
+            links += [download_link(worksheet_docx_uri(item, n), t(lang, "finder_worksheet", n=n)) for n in range(1, len(item.worksheets) + 1)]
+            if item.format == 2:
+                links.append(download_link(slides_uri(item), t(lang, "finder_slides")))
+        else:
+            links = [download_link(classmeeting_docx_uri(item), t(lang, "finder_word"))]
+        out.append(f'<p class="xy-card__downloads">{html.escape(t(lang, "download"))}{t(lang, "colon")}{" · ".join(links)}</p>\n')
+    out.append("</li>\n")
+    return "".join(out)
+
 
 def generated_index_pages(lib: Library, problems=None) -> dict[str, callable]:
     """Docs-space path → function(lang) for every index page generated from front matter."""
     pages = {"lessons/index.md": lambda lang: lessons_index(lib, lang),
              "topics/index.md": lambda lang: topics_index(lib, lang),
-             "coverage.md": lambda lang: coverage_page(lib, lang, problems)}
+             "coverage.md": lambda lang: coverage_page(lib, lang, problems),
+             FINDER: lambda lang: finder_page(lib, lang)}
     pages["plans/index.md"] = lambda lang: plans_index(lib, lang)
     for g in data.vocabularies()["grades"]:
         pages[grade_uri(g)] = lambda lang, g=g: grade_page(lib, g, lang)
