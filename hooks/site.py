@@ -30,7 +30,7 @@ from mkdocs.utils import get_relative_url
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from xinyu import checks, content, data, export, offline, planner, search, site  # noqa: E402
+from xinyu import checks, content, data, export, offline, planner, profile, search, site, thisweek  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.xinyu")
 STATE: dict = {}
@@ -48,8 +48,14 @@ def on_config(config):
     if _i18n(config).building:      # a later language of the same build: content already read
         return config
     data.reload()                   # mkdocs serve: pick up edits to data/ since the last build
-    lib = content.load()
-    problems = checks.check(lib)
+    try:
+        school = data.profile()     # SCHOOL=path/to/school.yml: the school's edition
+    except profile.ProfileError as exc:
+        raise PluginError(f"the school profile cannot be used; nothing was built:\n{exc}") from None
+    full = content.load()
+    problems = checks.check(full)
+    if school is not None:
+        problems += profile.plan_problems(school, full)
     errors = [p for p in problems if p.level == "error"]
     for p in problems:
         if p.level != "error":
@@ -57,6 +63,10 @@ def on_config(config):
     if errors:
         raise PluginError("the content checker found %d error(s):\n%s\nRun `python scripts/check.py` for the full report."
                           % (len(errors), "\n".join(str(p) for p in errors)))
+    lib = profile.restrict(full, school)            # the school's grades (and parent modules) only
+    STATE["absent"] = profile.absent_pages(full, lib)
+    if school is not None:
+        _school_name(config, school)
     lib.downloads = os.environ.get("XINYU_DOWNLOADS", "1") != "0"   # 0: build without Word files (benchmark)
     STATE["lib"] = lib
     _start_exports(lib)
@@ -64,11 +74,21 @@ def on_config(config):
         STATE["pages"] = {lang: site.generated_pages(lib, lang, problems) for lang in site.LANGS}
         STATE["downloads"] = site.generated_downloads(lib)
         STATE["downloads"].update(site.drawing_files(lib))
+        STATE["this_week"] = thisweek.build(lib)
     except planner.PlanError as exc:
-        raise PluginError(f"the semester planner cannot plan the library on the default calendar: {exc}") from None
+        where = f"{school.path}:{school.line('calendar')}: " if school else ""
+        raise PluginError(f"{where}the semester planner cannot plan the library on the {'school' if school else 'default'} calendar: {exc}") from None
     STATE["untranslated"] = set()
     STATE["search"] = {lang: [] for lang in site.LANGS}
     return config
+
+
+def _school_name(config, school) -> None:
+    """The school's name in the header of both languages."""
+    config.site_name = f"{school.name['zh']} · {config.site_name}"
+    for language in _i18n(config).config.languages:
+        if language.locale != "zh":
+            language.site_name = f"{school.name['en']} · {language.site_name or config.site_name}"
 
 
 def _start_exports(lib) -> None:
@@ -144,7 +164,9 @@ def on_files(files, config):
         f.norm_src_uri = uri
         made[uri] = f
         files.append(f)
-    for uri, payload in STATE["downloads"].items():
+    downloads = dict(STATE["downloads"])
+    downloads[thisweek.DATA_URI] = thisweek.script(STATE["this_week"], config.use_directory_urls)
+    for uri, payload in downloads.items():
         f = File.generated(config, uri, content=payload)
         f.dest_uri = _dest(uri, lang, config)
         files.append(f)
@@ -159,7 +181,8 @@ def on_files(files, config):
 def on_page_markdown(markdown, page, config, files):
     uri = getattr(page.file, "norm_src_uri", page.file.src_uri)
     try:
-        return site.fill_markers(markdown, STATE["lib"], uri, _lang(config))
+        markdown = site.fill_markers(markdown, STATE["lib"], uri, _lang(config))
+        return site.unlink_absent(markdown, uri, STATE["absent"]) if STATE["absent"] else markdown
     except KeyError as exc:
         raise PluginError(str(exc)) from None
 

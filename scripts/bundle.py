@@ -5,6 +5,7 @@ dist/xinyu-offline-<version>.zip with a .sha256 beside it.
 
     python scripts/bundle.py                 # version from the date and the git commit
     python scripts/bundle.py --version 2026.1
+    python scripts/bundle.py --school examples/schools/gaozhong.yml   # a school's own edition
 
 Everything is made in a temporary folder; the previous bundle in dist/ is replaced only when
 the new one is complete, and only bundle.py's own files there are ever replaced (see
@@ -129,14 +130,29 @@ def build(stage: Path) -> None:
         raise SystemExit(f"the offline build failed; no bundle was made:\n{run.stdout}{run.stderr}")
 
 
+def school_profile(path: Path) -> None:
+    """Check the profile before anything is built, and hand it to the build (SCHOOL=…)."""
+    from xinyu import data, profile
+    path = path.absolute()
+    if not path.is_file():
+        raise cli.UserError(f"--school {path}: no such file — give the path of the school's profile (see examples/schools/)")
+    os.environ[profile.ENV] = str(path)
+    data.reload()
+    data.profile()          # a bad profile stops here: ProfileError, path:line: problem — fix
+
+
 def main(argv=None) -> int:
     ap = cli.Parser(description=__doc__.split("\n")[0])
     ap.add_argument("--version", default=None)
     ap.add_argument("--out", type=Path, default=ROOT / "dist")
     ap.add_argument("--force", action="store_true", help="write into a folder that holds other files (they are kept)")
+    ap.add_argument("--school", type=Path, default=None, help="the school's profile (see examples/schools/): its edition of the site")
     args = ap.parse_args(argv)
     ver = args.version or version()
     name = f"xinyu-offline-{ver}"
+    if args.school is not None:
+        school_profile(args.school)
+        name = f"xinyu-offline-{args.school.stem}-{ver}"
     out = args.out.absolute()
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -155,6 +171,8 @@ def main(argv=None) -> int:
         (stage / "start-server.sh").chmod(0o755)
         (stage / "start-server.bat").write_bytes(START_BAT.encode("utf-8"))
         (stage / "VERSION").write_text(ver + "\n", encoding="utf-8")
+        if args.school is not None:
+            shutil.copyfile(args.school, stage / "school.yml")     # the profile this edition was built from
         files = sorted(p for p in stage.rglob("*") if p.is_file())
         sums = "".join(f"{sha256(p)}  {p.relative_to(stage).as_posix()}\n" for p in files)
         (stage / "SHA256SUMS").write_text(sums, encoding="utf-8")

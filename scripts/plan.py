@@ -20,20 +20,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from rich.console import Console  # noqa: E402
 from rich.table import Table      # noqa: E402
 
-from xinyu import cli, content, outputs, planner  # noqa: E402
+from xinyu import cli, content, data, outputs, planner  # noqa: E402
 
 
 def main(argv=None) -> int:
     ap = cli.Parser(description=__doc__.split("\n")[0])
     ap.add_argument("--grade", type=int, required=True, help="1–12")
     ap.add_argument("--semester", choices=["autumn", "spring", "both"], default="both")
-    ap.add_argument("--calendar", type=Path, default=planner.DEFAULT_CALENDAR)
+    ap.add_argument("--calendar", type=Path, default=None,
+                    help="a calendar file (default: the calendar of the SCHOOL profile, else data/calendars/beijing-2025-2026.yml)")
     ap.add_argument("--out", type=Path, default=Path("."))
     args = ap.parse_args(argv)
     console = Console(width=None if sys.stdout.isatty() else 120)
     cli.grade(args.grade)
     try:
-        cal = planner.load_calendar(args.calendar)
+        cal = planner.load_calendar(args.calendar) if args.calendar else data.calendar()
         lib = content.load()
         sems = ["autumn", "spring"] if args.semester == "both" else [args.semester]
         plans = [planner.plan(lib, args.grade, s, cal) for s in sems]

@@ -191,3 +191,18 @@ def test_cli_reports_a_bad_calendar(tmp_path):
                          capture_output=True, text=True)
     assert run.returncode == 2 and "falls outside every semester" in run.stderr
     assert not list(tmp_path.glob("*.csv"))
+
+
+def test_this_week_view_shows_the_same_sequence_and_weeks():
+    """The home page's “this week” data: each grade's lessons in the teaching order of the grade
+    page, each in a week within its suggested weeks (the same plans as the plan page)."""
+    from xinyu import thisweek
+    lib = content.load()
+    payload = thisweek.build(lib, planner.load_calendar())
+    for g, entry in payload["grades"].items():
+        for term in entry["terms"]:
+            lessons = lib.semester_lessons(int(g), term["semester"])
+            shown = [i for i in term["items"] if i["kind"] == "lesson"]
+            assert [i["page"] for i in shown] == [l.src_uri[:-3] for l in lessons], (g, term["semester"])
+            for item, lesson in zip(shown, lessons):
+                assert min(lesson.meta.weeks) <= item["week"] <= max(lesson.meta.weeks), (lesson.id, item["week"])

@@ -21,8 +21,9 @@ def _expected() -> tuple[type, ...]:
     from .document import ContentError
     from .export import ExportError
     from .planner import PlanError
+    from .profile import ProfileError
     from .training import RosterError
-    return (UserError, ContentError, PlanError, RosterError, ExportError)
+    return (UserError, ContentError, PlanError, RosterError, ExportError, ProfileError)
 
 
 def one_line(exc: BaseException) -> str:

@@ -98,9 +98,14 @@ def _ids(items: list[Item]) -> list[str]:
 
 # --------------------------------------------------------------------------- rules
 
+def _school(grades) -> list[int]:
+    """The grades of a rule that the site covers (a school's edition reports on its grades only)."""
+    return [g for g in grades if g in data.grades()]
+
+
 def rule_lessons_per_semester(rule: dict, lib: Library, ctx) -> list[Cell]:
     cells = []
-    for g in rule["grades"]:
+    for g in _school(rule["grades"]):
         for s in rule.get("semesters", SEMESTERS):
             lessons = lib.semester_lessons(g, s)
             if "moment" in rule:
@@ -144,7 +149,7 @@ def rule_exam_windows(rule: dict, lib: Library, ctx) -> list[Cell]:
     cov = data.config()["coverage"]
     moment = rule["moment"]
     cells = []
-    for g in cov["exam_moment_grades"]:
+    for g in _school(cov["exam_moment_grades"]):
         for s, name, (start, end) in exam_windows(g):
             if moment == "exam-before":
                 sem, lo, hi = s, start - cov["exam_before_lead_weeks"], start - 1
@@ -161,7 +166,7 @@ def rule_exam_windows(rule: dict, lib: Library, ctx) -> list[Cell]:
             when = {"zh": f"{data.label('semesters', s, 'zh')}{zh}{'前' if moment == 'exam-before' else '后'}",
                     "en": f"{'before' if moment == 'exam-before' else 'after'} the {s} {en}"}
             cells.append(Cell(_join(_grade(g), when), len(chosen), 1, True, _ids(chosen)))
-    if moment == "exam-before" and cov.get("first_exam_grade"):
+    if moment == "exam-before" and cov.get("first_exam_grade") in data.grades():
         g = cov["first_exam_grade"]
         chosen = [l for l in lib.lessons if l.meta.grade == g and l.meta.moment == moment]
         cells.append(Cell(_join(_grade(g), {"zh": "全年至少一节迎考课", "en": "one exam lesson in the year"}), len(chosen), 1, True, _ids(chosen)))
@@ -172,11 +177,13 @@ def rule_topic_in_bands(rule: dict, lib: Library, ctx) -> list[Cell]:
     topic = rule["topic"]
     cells = []
     for band in rule["bands"]:
+        if not _school(band):
+            continue
         chosen = [l for l in lib.lessons if topic in l.meta.topics and l.meta.grade in band]
         label = {"zh": f"{band[0]}–{band[-1]}年级", "en": f"grades {band[0]}–{band[-1]}"}
         cells.append(Cell(label, len(chosen), 1, False, _ids(chosen)))
     if "per_grade" in rule:
-        for g in rule["per_grade"]["grades"]:
+        for g in _school(rule["per_grade"]["grades"]):
             need, policy = _min(rule["per_grade"]["min"], g)
             chosen = [l for l in lib.lessons if topic in l.meta.topics and l.meta.grade == g]
             cells.append(Cell(_grade(g), len(chosen), need, policy, _ids(chosen)))
@@ -303,7 +310,7 @@ def semester_targets(grade: int) -> tuple[int, bool]:
 
 def grade_semester_matrix(lib: Library) -> list[dict]:
     rows = []
-    for g in data.vocabularies()["grades"]:
+    for g in data.grades():
         need, policy = semester_targets(g)
         rows.append({"grade": g, "need": need, "policy": policy,
                      **{s: len(lib.semester_lessons(g, s)) for s in SEMESTERS}})
@@ -313,7 +320,7 @@ def grade_semester_matrix(lib: Library) -> list[dict]:
 def grade_topic_matrix(lib: Library) -> list[dict]:
     topics = list(data.vocabularies()["topics"])
     return [{"grade": g, **{t: sum(1 for l in lib.lessons if l.meta.grade == g and t in l.meta.topics) for t in topics}}
-            for g in data.vocabularies()["grades"]]
+            for g in data.grades()]
 
 
 EXAM_MOMENTS = ("exam-before", "exam-after")
@@ -324,7 +331,7 @@ def exam_balance(lib: Library) -> list[dict]:
     (the rest of the 纲要 needs the psychology lessons; 班会微课 carry the other exam windows)."""
     limits = data.config()["coverage"].get("exam_lessons_max", {})
     rows = []
-    for g in data.vocabularies()["grades"]:
+    for g in data.grades():
         lessons = [l for l in lib.lessons if l.meta.grade == g and l.meta.moment in EXAM_MOMENTS]
         meetings = [m for m in lib.classmeetings if m.meta.grade == g and m.meta.moment in EXAM_MOMENTS]
         limit = limits.get(g)
@@ -335,7 +342,7 @@ def exam_balance(lib: Library) -> list[dict]:
 
 def format_counts(lib: Library) -> dict:
     """How many lessons are in 教案格式 2, overall and per grade (the conversion in progress)."""
-    per = {g: {"total": 0, "format2": 0} for g in data.vocabularies()["grades"]}
+    per = {g: {"total": 0, "format2": 0} for g in data.grades()}
     for l in lib.lessons:
         per[l.meta.grade]["total"] += 1
         per[l.meta.grade]["format2"] += int(l.format == 2)

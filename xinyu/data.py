@@ -108,3 +108,44 @@ def tags() -> tuple[frozenset[str], dict[str, str]]:
     entries = load_yaml("tags.yml")["tags"]
     aliases = {alias: tag for tag, merged in entries.items() for alias in (merged or [])}
     return frozenset(entries), aliases
+
+
+# --------------------------------------------------------------------------- the school edition
+# The one place the rest of the code asks for the active school profile (SCHOOL=path/to/school.yml,
+# see xinyu/profile.py). Without one, the site is the district edition.
+
+@cached
+def profile():
+    """The active school profile (xinyu.profile.School), or None. A bad profile raises
+    profile.ProfileError with every problem as path:line: problem — fix."""
+    from . import profile as school
+    path = school.active_path()
+    return school.load(path) if path else None
+
+
+def grades() -> list[int]:
+    """The grades the site covers: the school's, or all of them."""
+    p = profile()
+    return list(p.grades) if p else list(vocabularies()["grades"])
+
+
+def period_minutes(grade: int) -> int:
+    """The length of one period in the school (its profile), else the district's class length."""
+    p = profile()
+    key = vocabularies()["stages"][stage_of_grade(grade)]["class"]
+    if p and key in p.class_minutes:
+        return p.class_minutes[key]
+    return class_minutes(grade)
+
+
+@cached
+def calendar() -> dict:
+    """The calendar plans are made on: the school's, or the district's default."""
+    from . import planner
+    p = profile()
+    return p.calendar if p else planner.load_calendar()
+
+
+def school_name(lang: str = "zh") -> str | None:
+    p = profile()
+    return p.name[lang] if p else None

@@ -272,16 +272,32 @@ def _header_table(doc, item: Item):
     return table
 
 
+def _school_line(doc) -> None:
+    """The school's name under the title (a school's edition)."""
+    name = data.school_name()
+    if name:
+        p = _para(doc)
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _runs(p, name)
+
+
 def help_line(lang: str = "zh") -> str:
     """Where to get help, in one sentence, from data/contacts.yml (verified numbers only)."""
     named = [c for c in data.contacts() if c.get("verified") and c.get("phone") and c["kind"] == "hotline"]
     emergency = [c for c in data.contacts() if c.get("verified") and c.get("phone") and c["kind"] == "emergency"]
+    school = data.profile()
+    room = ""
+    if school and school.room:
+        r = school.room
+        phone = f"，{r['phone'][lang]}" if r.get("phone") else ""
+        room = (f"本校心理辅导室（{r['place']['zh']}，{r['hours']['zh']}{phone}）；" if lang == "zh"
+                else f"the school's counselling room ({r['place']['en']}, {r['hours']['en']}{phone}); ")
     if lang == "zh":
         lines = "；".join(f"{c['name']['zh']} {c['phone']}" for c in named)
-        return (f"班主任、学校心理教师和心理辅导室；{lines}；紧急危险请拨打 "
+        return (f"{room}班主任、学校心理教师和心理辅导室；{lines}；紧急危险请拨打 "
                 + " 或 ".join(c["phone"] for c in emergency) + "。")
     lines = "; ".join(f"{c['name']['en']} {c['phone']}" for c in named)
-    return f"the class teacher, the school's psychology teacher and counselling room; {lines}; in an emergency call " + " or ".join(c["phone"] for c in emergency) + "."
+    return f"{room}the class teacher, the school's psychology teacher and counselling room; {lines}; in an emergency call " + " or ".join(c["phone"] for c in emergency) + "."
 
 
 def check_item(item: Item, problems) -> None:
@@ -377,6 +393,7 @@ def lesson_docx(item: Item) -> bytes:
     title = _para(doc, "Title")
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _runs(title, f"心理健康教育课教案：{m.title}")
+    _school_line(doc)
     _header_table(doc, item)
     n = iter(NUMERALS)
 
@@ -402,13 +419,20 @@ def lesson_docx(item: Item) -> bytes:
 
     _heading(doc, f"{next(n)}、教学过程")
     steps = item.steps
+    period = _short_period(doc, item)
+    if period is not None and two:
+        from .profile import fit
+        steps = fit(item, period)[0]
     table = _process_table(doc, steps, ("教学环节", "时间", "教师活动", "学生活动"), total_row=True)
     last = table.rows[-1].cells
     _set_cell(last[0], "合计", bold=True, center=True)
     total = sum(s.minutes for s in steps)
     core = sum(s.minutes for s in steps if s.role == "核心")
     _set_cell(last[1], f"{total}分钟", bold=True, center=True)
-    if two:
+    if two and period is not None:
+        merged = last[2].merge(last[3])
+        _set_cell(merged, f"按本校{period}分钟课时排出的核心环节，共{core}分钟。")
+    elif two:
         merged = last[2].merge(last[3])
         _set_cell(merged, f"核心环节共{core}分钟；时间不够时先删去“可选”环节。")
     _widths(table, (Cm(2.5), Cm(1.8), Cm(8.2), Cm(4.1)))
@@ -429,6 +453,27 @@ def lesson_docx(item: Item) -> bytes:
     return to_bytes(doc, m.title)
 
 
+def _short_period(doc, item: Item) -> int | None:
+    """When the school's period is shorter than the lesson: a note of what is kept and what is
+    left out (the 核心 steps that fit, format 2), and the period; else None and nothing."""
+    from .profile import fit, shortened
+    period = shortened(item)
+    if period is None:
+        return None
+    p = doc.add_paragraph()
+    if item.format != 2:
+        _runs(p, f"**本校一节课{period}分钟，本课按{item.meta.duration}分钟设计**：本课还没有标出核心和可选环节，"
+                 "请按本校课时自行压缩（先压缩讨论和分享的时间，保留结束环节）。")
+        return period
+    kept, left = fit(item, period)
+    text = (f"**本校一节课{period}分钟，本课按{item.meta.duration}分钟设计**：下表只保留放得下的核心环节"
+            f"（共{sum(s.minutes or 0 for s in kept)}分钟）。")
+    if left:
+        text += "省去：" + "、".join(f"{s.name}（{s.minutes}分钟）" for s in left) + "。可在下一节课、班会或课后服务时间补上。"
+    _runs(p, text)
+    return period
+
+
 def classmeeting_docx(item: Item) -> bytes:
     """A 班会微课 as a Word plan for the 班主任: aims, preparation, a timed table, safety."""
     m = item.meta
@@ -436,6 +481,7 @@ def classmeeting_docx(item: Item) -> bytes:
     title = _para(doc, "Title")
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _runs(title, f"班会微课：{m.title}")
+    _school_line(doc)
     rows = [("年级", data.label("grades", m.grade), "学期", f"{data.label('semesters', m.semester)}（建议第{'、'.join(map(str, m.weeks))}周）"),
             ("时长", f"{m.duration}分钟", "主持", "班主任"),
             ("班级", "", "日期", "")]
@@ -675,13 +721,14 @@ def semester_pack(lib: Library, grade: int, semester: str, cal: dict | None = No
         _zip_add(zf, f"学期计划/{stem}.ics", planner.to_ics(plan))
         parents = parent_modules_for(lib, grade, semester)
         _zip_add(zf, "家长讲义.docx", handouts_docx(parents, f"{name}家长讲义"))
-        readme = (f"{name}心理课资料包\r\n\r\n"
+        school = data.school_name()
+        readme = ((f"{school}\r\n" if school else "") + f"{name}心理课资料包\r\n\r\n"
                   f"教案/：本学期 {len(lessons)} 份教案（Word，可修改），文件名前的序号是学期计划中的顺序。\r\n"
                   "学习单/：每张学习单一个 Word 文件，一页 A4，可直接复印；文件名前是课的序号和学习单的序号。\r\n"
                   "课件/：每节课的 PPT 课件（16:9），只放学生看的内容。\r\n"
                   "学习单与材料.docx：每课的教学准备全文（情境卡、故事等其他材料）。\r\n"
                   + (f"班会微课/：本学期 {len(meetings)} 份班主任在班会上用的 15–20 分钟活动方案，请转给班主任。\r\n" if meetings else "")
-                  + f"学期计划/：按默认校历排出的计划（CSV 可用 Excel 打开；.ics 可导入日历）。"
+                  + f"学期计划/：按{'本校' if school else '默认'}校历排出的计划（CSV 可用 Excel 打开；.ics 可导入日历）。"
                   + (f"其中考试日期为假设：{'；'.join(plan.assumptions)}，请按本校校历调整。" if plan.assumptions else "") + "\r\n"
                   f"家长讲义.docx：本学段家长模块的一页讲义（{len(parents)} 份）。\r\n")
         _zip_add(zf, "说明.txt", readme.encode("utf-8"))
@@ -727,7 +774,7 @@ def download_uris(lib: Library) -> list[str]:
         if i.format == 2:
             uris.append(slides_uri(i))
     uris += [classmeeting_docx_uri(i) for i in lib.classmeetings]
-    for g in data.vocabularies()["grades"]:
+    for g in data.grades():
         for s in ("autumn", "spring"):
             if lib.semester_lessons(g, s):
                 uris.append(pack_uri(g, s))
@@ -737,8 +784,7 @@ def download_uris(lib: Library) -> list[str]:
 def downloads(lib: Library, problems=(), use_cache: bool = True) -> dict[str, bytes]:
     """Every Word file and pack the site links to: docs-space path → bytes. Each lesson's own
     files come from the export cache when nothing they are made from has changed."""
-    from . import planner
-    cal = planner.load_calendar()
+    cal = data.calendar()          # the school's calendar (SCHOOL=…), else the default
     out, cache = {}, {}
     store = ExportCache(lib.root or ROOT) if use_cache else None
     for item in lib.lessons:
@@ -746,8 +792,8 @@ def downloads(lib: Library, problems=(), use_cache: bool = True) -> dict[str, by
         files = store.files(item, lesson_files) if store else lesson_files(item)
         out.update(files)
         cache[item.id] = files
-    if store:
-        store.prune()
+    if store and data.profile() is None:
+        store.prune()              # a school's edition (its own keys) leaves the district's entries alone
     for item in lib.classmeetings:
         check_item(item, problems)
         out[classmeeting_docx_uri(item)] = classmeeting_docx(item)
@@ -763,7 +809,8 @@ def write_downloads(out_dir: str, root: str | None = None) -> list[str]:
     files are made while MkDocs renders pages). Returns the paths written."""
     from pathlib import Path
     from .content import load
-    lib = load(Path(root) if root else None)
+    from .profile import restrict
+    lib = restrict(load(Path(root) if root else None), data.profile())   # a school's edition: its grades
     written = []
     use_cache = os.environ.get("XINYU_EXPORT_CACHE", "1") != "0"      # 0: make every file anew (benchmark)
     for uri, payload in downloads(lib, use_cache=use_cache).items():

@@ -290,7 +290,7 @@ def plan(lib: Library, grade: int, semester: str, cal: dict | None = None) -> Pl
         raise PlanError(f"unknown grade {grade!r}; grades are 1–12")
     if semester not in ("autumn", "spring"):
         raise PlanError(f"unknown semester {semester!r}; use autumn or spring")
-    cal = cal or load_calendar()
+    cal = cal or data.calendar()          # the school's calendar (SCHOOL=…), else the default
     start, end = _semester(cal, grade, semester)
     lessons = lib.semester_lessons(grade, semester)
     days, exams = lesson_days(cal, grade, semester)
@@ -365,7 +365,7 @@ def to_ics(p: Plan) -> bytes:
         ev.add("dtstart", e.date)
         ev.add("dtend", e.date + dt.timedelta(days=1))
         ev.add("summary", f"心理课：{e.lesson.meta.title}")
-        ev.add("description", f"{e.lesson.meta.summary}\n教案编号：{e.lesson.id}；第{e.week}周；{e.lesson.meta.duration}分钟")
+        ev.add("description", f"{e.lesson.meta.summary}\n教案编号：{e.lesson.id}；第{e.week}周；{min(e.lesson.meta.duration, data.period_minutes(p.grade))}分钟")
         ev.add("categories", ["心理课"])
         cal.add_component(ev)
     return cal.to_ical()

@@ -79,7 +79,31 @@ def _admonition(kind: str, title: str, text: str) -> str:
 
 
 def help_box(src_uri: str, lang: str) -> str:
-    return _admonition("tip", t(lang, "help_box_title"), t(lang, "help_box", help=rel(src_uri, HELP)))
+    text = t(lang, "help_box", help=rel(src_uri, HELP))
+    school = data.profile()
+    if school and school.room:
+        r = school.room
+        phone = f"{t(lang, 'semicolon')}{r['phone'][lang]}" if r.get("phone") else ""
+        line = t(lang, "school_help_box", place=esc.md_inline(r["place"][lang]), hours=esc.md_inline(r["hours"][lang]), phone=esc.md_inline(phone))
+        text = f"[{line}]({rel(src_uri, HELP)}#{SCHOOL_ANCHOR})\n\n{text}"
+    return _admonition("tip", t(lang, "help_box_title"), text)
+
+
+SCHOOL_ANCHOR = "school-contacts"
+# “告诉班主任和心理老师”: in a school's edition the words 心理老师/心理教师 in a safety note link to
+# the school's contacts on the help page.
+TELL_TEACHER = re.compile(r"(告诉班主任[^。；\n]{0,6}?)((?:学校)?心理(?:教师|老师))")
+
+
+def link_school_contacts(text: str, src_uri: str) -> str:
+    target = f"{rel(src_uri, HELP)}#{SCHOOL_ANCHOR}"
+    out = []
+    for line in text.split("\n"):
+        if "](" in line and TELL_TEACHER.search(line) and re.search(r"\[[^\]]*心理(?:教师|老师)[^\]]*\]\(", line):
+            out.append(line)         # already a link
+        else:
+            out.append(TELL_TEACHER.sub(lambda m: f"{m.group(1)}[{m.group(2)}]({target})", line))
+    return "\n".join(out)
 
 
 DOWNLOAD = re.compile(r'(href|src)="xinyu-download:([^"]+)"')
@@ -275,7 +299,40 @@ def _fill_body(item: Item, lang: str, downloads: bool = False) -> str:
         elif line.strip() == "## 设计依据" and getattr(m, "lesson_type", None):
             out += ["", f"**{t('zh', 'lesson_type')}**：{m.lesson_type}"]
     body = "\n".join(out)
+    if data.profile() is not None and item.kind in ("lesson", "classmeeting"):
+        head, sep, rest = body.partition("## 安全提示")
+        if sep:
+            body = head + sep + link_school_contacts(rest, item.src_uri)
+    kept, left = _fitted(item)
+    for step in left:
+        body = re.sub(rf"^### {re.escape(step.title)}\s*$", lambda _m, s=step: f"### {s.title}\n\n*（{t('zh', 'short_period_step')}）*", body, count=1, flags=re.M)
     return re.sub(r"<!--.*?-->\n?", "", body, flags=re.S)
+
+
+def _fitted(item: Item) -> tuple[list, list]:
+    """(kept, left out) steps when the school's period is shorter than the lesson; else ([], [])."""
+    from . import profile
+    period = profile.shortened(item)
+    if period is None or item.format != 2:
+        return [], []
+    return profile.fit(item, period)
+
+
+def short_period_note(item: Item, lang: str) -> str:
+    """What to teach when the school's period is shorter than the lesson (format 2 marks 核心)."""
+    from . import profile
+    period = profile.shortened(item)
+    if period is None:
+        return ""
+    title = t(lang, "short_period_title", period=period, duration=item.meta.duration)
+    if item.format != 2:
+        return _admonition("note", title, t(lang, "short_period_format1"))
+    kept, left = profile.fit(item, period)
+    name = lambda s: f"{esc.md_inline(s.name)}（{s.minutes}分钟）" if lang == "zh" else f"{esc.md_inline(s.name)} ({s.minutes} min)"
+    sep = "、" if lang == "zh" else ", "
+    text = t(lang, "short_period_kept", period=period, minutes=sum(s.minutes or 0 for s in kept), steps=sep.join(map(name, kept)))
+    text += "\n\n" + (t(lang, "short_period_left", steps=sep.join(map(name, left))) if left else t(lang, "short_period_none"))
+    return _admonition("note", title, text)
 
 
 def render_overview(item: Item, lib: Library, lang: str) -> str:
@@ -389,6 +446,7 @@ def render_item(item: Item, lang: str, lib: Library | None = None) -> str:
     parts.append(card)
     if m.sensitivity == "high" and item.kind != "parent":
         parts.append(_admonition("warning", t(lang, "sensitive_title"), t(lang, "sensitive_note", help=rel(item.src_uri, HELP))))
+    parts.append(short_period_note(item, lang))
     translated = item.translation
     if item.kind == "parent":
         reading, _, _ = _parent_parts(item)
@@ -471,7 +529,7 @@ def lessons_index(lib: Library, lang: str) -> str:
     head = [t(lang, "stage"), t(lang, "grade")] + [data.label("semesters", s, lang) for s in sems]
     parts.append("| " + " | ".join(head) + " |\n|" + "---|" * len(head) + "\n")
     for stage, st in data.vocabularies()["stages"].items():
-        for g in st["grades"]:
+        for g in (g for g in st["grades"] if g in data.grades()):
             counts = [str(sum(1 for i in lib.lessons if i.meta.grade == g and i.meta.semester == s)) for s in sems]
             parts.append(f"| {data.label('stages', stage, lang)} | [{data.label('grades', g, lang)}]({rel(uri, grade_uri(g))}) | " + " | ".join(counts) + " |\n")
     parts.append(f"\n## {t(lang, 'by_topic')}\n\n")
@@ -486,11 +544,12 @@ def topics_index(lib: Library, lang: str) -> str:
     uri = "topics/index.md"
     title = t(lang, "by_topic")
     parts = [_front({"title": title}), f"# {title}\n\n"]
-    head = [t(lang, "topics")] + [data.label("stages", s, lang) for s in data.vocabularies()["stages"]]
+    stages = {c: st for c, st in data.vocabularies()["stages"].items() if set(st["grades"]) & set(data.grades())}
+    head = [t(lang, "topics")] + [data.label("stages", s, lang) for s in stages]
     parts.append("| " + " | ".join(head) + " |\n|" + "---|" * len(head) + "\n")
     for code in data.vocabularies()["topics"]:
         cells = [str(sum(1 for i in lib.lessons if code in i.meta.topics and i.meta.grade in st["grades"]))
-                 for st in data.vocabularies()["stages"].values()]
+                 for st in stages.values()]
         parts.append(f"| [{data.label('topics', code, lang)}]({rel(uri, topic_uri(code))}) | " + " | ".join(cells) + " |\n")
     return "".join(parts)
 
@@ -601,7 +660,7 @@ def plan_uri(grade: int) -> str:
 
 def _plans(lib: Library, grade: int):
     from . import planner
-    cal = planner.load_calendar()
+    cal = data.calendar()
     return cal, [planner.plan(lib, grade, s, cal) for s in ("autumn", "spring")]
 
 
@@ -614,10 +673,16 @@ def plan_page(lib: Library, grade: int, lang: str) -> str:
     name = data.label("grades", grade, lang)
     title = f"{name}学期计划" if zh else f"{name}: semester plans"
     parts = [_front({"title": title, "search": {"exclude": True}}), f"# {title}\n\n"]
-    parts.append((f"按默认校历（{esc.md_inline(cal['name']['zh'])}）把每节课排在它的建议周次里，顺序与年级页、教案页和学期资料包相同。各校考试日期不同，标注“假设”的日期请按本校校历修改，"
-                  "再用 `scripts/plan.py --calendar 本校校历.yml` 生成本校计划；某节课的建议周次在本校校历上没有课时（放假或考试）时，计划会把它移到最近的空余课时并写明原因。\n\n") if zh else
-                 (f"Each lesson in its suggested weeks on the default calendar ({esc.md_inline(cal['name']['en'])}), in the same order as the grade page, the lesson pages and the semester pack. Exam dates differ by school: "
-                  "replace the ones marked as assumed with your school's and run `scripts/plan.py --calendar your-calendar.yml`; a lesson whose suggested weeks have no lesson day on your calendar (a holiday or an exam) is moved to the nearest free one, with the reason.\n\n"))
+    if data.profile() is not None:
+        minutes = data.period_minutes(grade)
+        parts.append((f"按本校校历（{esc.md_inline(cal['name']['zh'])}）排出的心理课，每节{minutes}分钟。校历写在本校的配置文件里（见[部署与离线使用]({rel(uri, 'it.md')})）。\n\n") if zh else
+                     (f"Psychology lessons on the school's calendar ({esc.md_inline(cal['name']['en'])}), {minutes} minutes each. The calendar is part of "
+                      f"the school's profile (see [Hosting and offline use]({rel(uri, 'it.md')})).\n\n"))
+    else:
+        parts.append((f"按默认校历（{esc.md_inline(cal['name']['zh'])}）把每节课排在它的建议周次里，顺序与年级页、教案页和学期资料包相同。各校考试日期不同，标注“假设”的日期请按本校校历修改，"
+                      "再用 `scripts/plan.py --calendar 本校校历.yml` 生成本校计划；某节课的建议周次在本校校历上没有课时（放假或考试）时，计划会把它移到最近的空余课时并写明原因。\n\n") if zh else
+                     (f"Each lesson in its suggested weeks on the default calendar ({esc.md_inline(cal['name']['en'])}), in the same order as the grade page, the lesson pages and the semester pack. Exam dates differ by school: "
+                      "replace the ones marked as assumed with your school's and run `scripts/plan.py --calendar your-calendar.yml`; a lesson whose suggested weeks have no lesson day on your calendar (a holiday or an exam) is moved to the nearest free one, with the reason.\n\n"))
     for p in plans:
         sem = data.label("semesters", p.semester, lang)
         parts.append(f"## {sem}\n\n")
@@ -654,7 +719,7 @@ def plans_index(lib: Library, lang: str) -> str:
                   "可下载为 Excel 表格和日历文件。\n\n") if zh else
                  ("Each grade's two semesters of psychology lessons: enrolment lessons first, exam lessons around the exams, "
                   "transition lessons at the end; downloadable as a spreadsheet and a calendar file.\n\n"))
-    for g in data.vocabularies()["grades"]:
+    for g in data.grades():
         parts.append(f"- [{data.label('grades', g, lang)}](grade-{g:02d}.md)\n")
     return "".join(parts)
 
@@ -670,8 +735,8 @@ def generated_downloads(lib: Library) -> dict[str, bytes]:
     """Files the plan pages link to: docs-space path → bytes."""
     from . import planner
     out = {}
-    cal = planner.load_calendar()
-    for g in data.vocabularies()["grades"]:
+    cal = data.calendar()
+    for g in data.grades():
         for s in ("autumn", "spring"):
             p = planner.plan(lib, g, s, cal)
             out[f"plans/grade-{g:02d}-{s}.csv"] = planner.to_csv(p)
@@ -752,8 +817,8 @@ def finder_page(lib: Library, lang: str) -> str:
     lengths = sorted({i.meta.duration for i in items})
     label = data.label
     groups = [
-        ("stage", [(c, label("stages", c, lang)) for c in vocab["stages"]]),
-        ("grade", [(str(g), label("grades", g, lang)) for g in vocab["grades"]]),
+        ("stage", [(c, label("stages", c, lang)) for c, st in vocab["stages"].items() if set(st["grades"]) & set(data.grades())]),
+        ("grade", [(str(g), label("grades", g, lang)) for g in data.grades()]),      # a school's edition: its grades
         ("topic", [(c, label("topics", c, lang)) for c in vocab["topics"]]),
     ]
     more = [
@@ -822,7 +887,7 @@ def generated_index_pages(lib: Library, problems=None) -> dict[str, callable]:
              "coverage.md": lambda lang: coverage_page(lib, lang, problems),
              FINDER: lambda lang: finder_page(lib, lang)}
     pages["plans/index.md"] = lambda lang: plans_index(lib, lang)
-    for g in data.vocabularies()["grades"]:
+    for g in data.grades():
         pages[grade_uri(g)] = lambda lang, g=g: grade_page(lib, g, lang)
         pages[plan_uri(g)] = lambda lang, g=g: plan_page(lib, g, lang)
     for code in data.vocabularies()["topics"]:
@@ -868,6 +933,64 @@ def contacts_table(lang: str) -> str:
             out.append(f"- **{name}**" + t(lang, "colon") + t(lang, "semicolon").join(details))
         out.append("")
     return "\n".join(out) + "\n"
+
+
+def school_contacts(page_uri: str, lang: str) -> str:
+    """The school's own contacts (its profile), first on the help page; nothing in the district
+    edition. Each entry says when it is answered, by whom, and who checked it when."""
+    school = data.profile()
+    if school is None:
+        return ""
+    h = esc.md_inline
+    out = [f"### {h(t(lang, 'school_contacts_title', school=school.name[lang]))} {{ #{SCHOOL_ANCHOR} }}\n"]
+    r = school.room
+    if r:
+        details = [f"{t(lang, 'school_room_place')}{t(lang, 'colon')}{h(r['place'][lang])}",
+                   f"{t(lang, 'school_room_hours')}{t(lang, 'colon')}{h(r['hours'][lang])}",
+                   f"{t(lang, 'school_room_booking')}{t(lang, 'colon')}{h(r['booking'][lang])}"]
+        if r.get("phone"):
+            details.insert(0, f"**{h(r['phone'][lang])}**")
+        out.append(f"- **{t(lang, 'school_room')}**{t(lang, 'colon')}" + t(lang, "semicolon").join(details))
+    own = [c for c in school.contacts if c["role"] != "district"]
+    confirmed = [c for c in school.contacts if c["role"] == "district"]
+
+    def line(c: dict) -> str:
+        details = []
+        if c.get("phone"):
+            details.append(f"**{h(c['phone'][lang])}**")
+        if c.get("place"):
+            details.append(h(c["place"][lang]))
+        details.append(h(c["hours"][lang]))
+        details.append(f"{t(lang, 'school_contact_answered')}{t(lang, 'colon')}{h(c['answered_by'][lang])}")
+        if c.get("note"):
+            details.append(h(c["note"][lang]))
+        checked = t(lang, "school_contact_checked", who=h(str(c["verified_by"])), day=c["verified_on"])
+        return f"- **{h(c['name'][lang])}**{t(lang, 'colon')}" + t(lang, "semicolon").join(details) + f" <small>（{checked}）</small>" if lang == "zh" \
+            else f"- **{h(c['name'][lang])}**{t(lang, 'colon')}" + t(lang, "semicolon").join(details) + f" <small>({checked})</small>"
+    out += [line(c) for c in own]
+    if confirmed:
+        out.append(f"\n**{t(lang, 'school_district_title')}**\n")
+        out += [line(c) for c in confirmed]
+    return "\n".join(out) + "\n\n"
+
+
+def this_week_box(page_uri: str, lang: str) -> str:
+    from . import thisweek
+    return thisweek.marker(page_uri, lang)
+
+
+LINK = re.compile(r"\[([^\]\n]*)\]\(([^)\s#]+\.md)(#[^)\s]*)?\)")
+
+
+def unlink_absent(markdown: str, page_uri: str, absent: set[str]) -> str:
+    """Links to pages a school's edition leaves out (lessons of grades it does not have) become
+    their plain words, so that no link is broken and no page is silently missing a sentence."""
+    base = posixpath.dirname(page_uri)
+
+    def fix(m: re.Match) -> str:
+        target = posixpath.normpath(posixpath.join(base, m.group(2)))
+        return m.group(1) if target in absent else m.group(0)
+    return LINK.sub(fix, markdown)
 
 
 def item_list(items: list[Item], from_uri: str, lang: str) -> str:
@@ -936,7 +1059,9 @@ def parents_by_stage(lib: Library, page_uri: str, lang: str) -> str:
     modules and in each link's title)."""
     out = []
     link = lambda m: f'[{md_text(short_title(m, lang))}]({rel(page_uri, m.src_uri)} "{md_text(title_of(m, lang)).replace(chr(34), "&quot;")}")'
-    for stage in data.vocabularies()["stages"]:
+    for stage, st in data.vocabularies()["stages"].items():
+        if not set(st["grades"]) & set(data.grades()):
+            continue
         cells = []
         for sem in ("autumn", "spring"):
             mods = [m for m in lib.parents if m.meta.stage == stage and m.meta.semester in (sem, "any")]
@@ -966,7 +1091,10 @@ def learning_paths(lib: Library, page_uri: str, lang: str) -> str:
     units = {u.id: u for u in lib.training}
     sems = [s[lang] for s in cfg["semesters"]]
     out = []
+    school = data.profile()
     for role, path in cfg["paths"].items():
+        if school and school.training and role not in school.training and role != "all-staff":
+            continue
         out.append(f"### {data.label('roles', role, lang)}\n")
         if role != "all-staff":
             out.append(("在全体教职工单元之外，还要学：" if lang == "zh" else "On top of the all-staff units:") + "\n")
@@ -992,6 +1120,8 @@ def markers(lib: Library, page_uri: str, lang: str) -> dict[str, callable]:
     """What each `<!-- xinyu:NAME -->` marker in a hand-written page becomes (made on demand)."""
     return {
         "contacts": lambda: contacts_table(lang),
+        "school-contacts": lambda: school_contacts(page_uri, lang),
+        "this-week": lambda: this_week_box(page_uri, lang),
         "parent-modules": lambda: item_list(lib.parents, page_uri, lang),
         "parents-by-stage": lambda: parents_by_stage(lib, page_uri, lang),
         "parents-by-worry": lambda: parents_by_worry(lib, page_uri, lang),

@@ -128,6 +128,10 @@ def _exit_task(item: Item) -> str:
 
 def help_lines() -> list[str]:
     lines = ["班主任、心理老师、学校心理辅导室：随时可以找他们"]
+    school = data.profile()
+    if school and school.room:
+        r = school.room
+        lines.insert(0, f"本校心理辅导室：{plain(r['place']['zh'])}，{plain(r['hours']['zh'])}" + (f"，{r['phone']['zh']}" if r.get("phone") else ""))
     for c in data.contacts():
         if c.get("verified") and c.get("phone") and c["kind"] in ("hotline", "emergency"):
             name = c["name"]["zh"]
@@ -150,8 +154,10 @@ def slide_texts(item: Item) -> list[tuple[str, list[str], list]]:
     """(title, lines, pictures) of every slide of a lesson's 课件, in order: what lesson_pptx lays out."""
     m = item.meta
     grade = f"{data.label('grades', m.grade)} · {data.label('semesters', m.semester)}"
-    slides = [(plain(m.title), [grade, "心理健康教育课"], []), ("今天我们一起", [plain(a) for a in m.student_aims], [])]
-    for step in item.steps:
+    school = data.school_name()
+    slides = [(plain(m.title), [grade, "心理健康教育课"] + ([school] if school else []), []),
+              ("今天我们一起", [plain(a) for a in m.student_aims], [])]
+    for step in taught_steps(item):
         tasks = _labelled(step, "学生活动")
         slides.append((f"{step.name}（{step.minutes}分钟）", tasks, step_pictures(item, step)))
         questions = _labelled(step, "讨论问题")
@@ -170,6 +176,27 @@ def slide_texts(item: Item) -> list[tuple[str, list[str], list]]:
     return slides
 
 
+def taught_steps(item: Item) -> list:
+    """The steps the slides show: all of them, or in a school whose period is shorter than the
+    lesson, the 核心 steps that fit (xinyu.profile.fit)."""
+    from .profile import fit, shortened
+    period = shortened(item)
+    return fit(item, period)[0] if period is not None and item.format == 2 else item.steps
+
+
+def left_out_note(item: Item) -> str:
+    """For the teacher (speaker notes of the first slide): what the school's period leaves out."""
+    from .profile import fit, shortened
+    period = shortened(item)
+    if period is None or item.format != 2:
+        return ""
+    left = fit(item, period)[1]
+    if not left:
+        return ""
+    return (f"本校一节课{period}分钟，本课按{item.meta.duration}分钟设计：课件只放核心环节。省去："
+            + "、".join(f"{s.name}（{s.minutes}分钟）" for s in left) + "。")
+
+
 def lesson_pptx(item: Item) -> bytes:
     prs = Presentation()
     prs.slide_width, prs.slide_height = WIDTH, HEIGHT
@@ -179,6 +206,9 @@ def lesson_pptx(item: Item) -> bytes:
             slide = prs.slides.add_slide(prs.slide_layouts[6])
             _box(slide, Cm(2), Cm(5.5), WIDTH - Cm(4), Cm(4.5), [title], 40, bold=True, color=TEAL)
             _box(slide, Cm(2), Cm(11), WIDTH - Cm(4), Cm(3), lines, 24)
+            note = left_out_note(item)
+            if note:
+                slide.notes_slide.notes_text_frame.text = note
         else:
             slide = _slide(prs, title, lines, numbered=title not in ("需要帮助时", "出门条") and not title.startswith("学习单"),
                            narrow=bool(pictures))
