@@ -452,11 +452,19 @@ def plan_problems(school: School, lib: Library) -> list[Problem]:
     for g in school.grades:
         for sem in ("autumn", "spring"):
             try:
-                planner.plan(shown, g, sem, school.calendar)
+                p = planner.plan(shown, g, sem, school.calendar)
             except planner.PlanError as exc:
                 message, _, fix = str(exc).partition(" — ")
                 out.append(Problem(school.path, school.line("calendar"), message,
                                    fix or "give the grade more teaching weeks, lower every_weeks or check the exam dates", rule="profile"))
+                continue
+            # Lessons moved out of their suggested weeks are shown on the plan with the reason;
+            # lessons with no lesson day left at all are a problem of the calendar.
+            if p.unplaced:
+                out.append(Problem(school.path, school.line("calendar"),
+                                   f"grade {g} {sem}: no lesson day left for {', '.join(l.id for l in p.unplaced)} "
+                                   f"(the calendar gives {len(p.entries)} lesson day(s) for {len(p.entries) + len(p.unplaced)} lessons)",
+                                   "give the grade more teaching weeks or check the exam dates", rule="profile"))
     return out
 
 
