@@ -391,11 +391,17 @@ from xinyu import data as xdata  # noqa: E402
 def test_search_keyboard_use_is_materials(server, page):
     """`/` opens search, typing searches, arrows walk the results, Enter opens the focused one."""
     page.goto(server + "help/")
-    page.keyboard.press("/")
+    page.wait_for_load_state("load")
     box = page.locator("input.md-search__input")
-    assert page.evaluate("document.activeElement === document.querySelector('input.md-search__input')")
+    focused_box = "document.activeElement === document.querySelector('input.md-search__input')"
+    for _ in range(20):                 # Material binds its keys once its bundle has run: press until it has
+        page.keyboard.press("/")
+        if page.evaluate(focused_box):
+            break
+        page.wait_for_timeout(250)
+    assert page.evaluate(focused_box)
     page.keyboard.type("家访")
-    page.wait_for_selector(".md-search-result__item")
+    page.wait_for_selector('.md-search-result__item a[href*="parents/home-visit/"]', timeout=20_000)
     page.keyboard.press("ArrowDown")
     focused = page.evaluate("document.activeElement.getAttribute('href')")
     assert focused and "parents/home-visit/" in focused
@@ -403,8 +409,14 @@ def test_search_keyboard_use_is_materials(server, page):
     page.wait_for_url("**/parents/home-visit/**")
     assert page.locator("article h1").inner_text().startswith("家访指南")
     page.goto(server + "help/")
-    page.keyboard.press("s")
+    page.wait_for_load_state("load")
+    for _ in range(20):
+        page.keyboard.press("s")
+        if page.evaluate(focused_box):
+            break
+        page.wait_for_timeout(250)
     box.type("家访")
+    page.wait_for_selector('.md-search-result__item a[href*="parents/home-visit/"]', timeout=20_000)
     box.press("Enter")                              # Enter in the box: the best result
     page.wait_for_url("**/parents/home-visit/**")
     assert only_local(page.requests) == []
