@@ -363,3 +363,16 @@ def test_a_calendar_the_lessons_cannot_be_planned_on_is_a_problem_at_its_line(tm
     problems = profile.plan_problems(s, lib)
     assert problems and all(pr.line == line_of(p, "calendar:") for pr in problems)
     assert "autumn: no lesson day left for" in str(problems[0]) and " — give the grade more teaching weeks" in str(problems[0])
+
+
+def test_training_start_goes_to_the_coordinators_page(school):
+    from xinyu import content, training
+    chosen = school(GAOZHONG)
+    assert chosen.training_start == {"year": 2025, "semester": "autumn"}
+    assert training.rules(content.load())["start"] == {"year": 2025, "semester": "autumn"}
+
+
+def test_a_bad_training_start_is_refused_at_its_line(tmp_path):
+    p = broken(tmp_path, "training_start: {year: 2025, semester: autumn}", "training_start: {year: 2025, semester: summer}")
+    lines = refused(p)
+    assert any(f":{line_of(p, 'semester: summer')}:" in l and "is not autumn or spring" in l for l in lines), lines

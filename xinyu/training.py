@@ -247,7 +247,10 @@ def rules(lib: Library) -> dict:
              for code, e in data.vocabularies()["roles"].items()}
     units = {u.id: {"zh": u.meta.title, "en": u.meta.title_en or u.meta.title, "hours": u.meta.hours, "uri": u.src_uri}
              for u in lib.training}
-    return {"roster": roster_rules(), "semesters": cfg["semesters"], "paths": cfg["paths"], "roles": roles, "units": units}
+    school = data.profile()
+    start = getattr(school, "training_start", None) if school else None
+    return {"roster": roster_rules(), "semesters": cfg["semesters"], "paths": cfg["paths"], "roles": roles, "units": units,
+            "start": start}
 
 
 def roster_template() -> bytes:

@@ -314,7 +314,11 @@
     yearSelect.appendChild(o);
   }
   yearSelect.value = String(now.year);
-  if (saved && /^\d{4}-[01]$/.test(saved) && yearSelect.querySelector('option[value="' + saved.slice(0, 4) + '"]')) {
+  // A school profile may name the term its staff began the paths (training_start): it comes first.
+  if (R.start && yearSelect.querySelector('option[value="' + R.start.year + '"]')) {
+    yearSelect.value = String(R.start.year);
+    termSelect.value = R.start.semester === "spring" ? "1" : "0";
+  } else if (saved && /^\d{4}-[01]$/.test(saved) && yearSelect.querySelector('option[value="' + saved.slice(0, 4) + '"]')) {
     yearSelect.value = saved.slice(0, 4);
     termSelect.value = saved.slice(5);
   }
