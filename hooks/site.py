@@ -342,7 +342,7 @@ def on_page_context(context, page, config, nav):
 def on_post_page(output, page, config):
     output = site.DOWNLOAD.sub(lambda m: f'{m.group(1)}="{get_relative_url(m.group(2), page.url)}"', output)
     worker = get_relative_url(search.WORKER, page.url)
-    return offline.compact_html(search.localise_config(output, _lang(config), worker=worker))
+    return offline.compact_html(search.localise_config(site.link_phones(output), _lang(config), worker=worker))
 
 
 @event_priority(-200)   # after i18n has merged the languages and the plugins have written their files

@@ -227,6 +227,8 @@ def make_copy(tmp: Path, n_synthetic: int, seed: int = 2025) -> tuple[Path, int]
     shutil.copytree(ROOT, root, ignore=shutil.ignore_patterns(".venv", "node_modules", "site", "site-*", ".git", "dist", "__pycache__", "*.pyc"),
                     symlinks=True)
     made = synthetic.add_lessons(root, n_synthetic, seed=seed)
+    if made:
+        synthetic.tolerate_schedule(root)
     return root, made
 
 

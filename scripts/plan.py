@@ -52,12 +52,13 @@ def main(argv=None) -> int:
     for p in plans:
         stem = args.out / f"grade-{p.grade:02d}-{p.semester}"
         table = Table(title=f"grade {p.grade} {p.semester}: {p.start} – {p.end}")
-        for col in ("week", "date", "lesson", "moment"):
+        for col in ("week", "date", "lesson", "suggested", "moment"):
             table.add_column(col)
         for e in p.entries:
-            table.add_row(str(e.week), e.date.isoformat(), e.lesson.meta.title if e.lesson else "(free slot)",
-                          e.lesson.meta.moment or "" if e.lesson else "")
+            table.add_row(str(e.week), e.date.isoformat(), e.lesson.meta.title, planner.weeks_text(e.lesson), e.lesson.meta.moment or "")
         console.print(table)
+        for l, why in p.moved:
+            console.print(f"[yellow]outside its suggested weeks[/] {l.id} ({planner.weeks_text(l)}): {why}")
         for l in p.unplaced:
             console.print(f"[yellow]no lesson day left for[/] {l.id}")
         if p.assumptions:

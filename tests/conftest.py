@@ -50,6 +50,9 @@ def tree(tmp_path) -> Tree:
 def built_site(tmp_path_factory):
     """The strict build of both languages (served layout, directory URLs)."""
     from sitebuild import build
+    if os.environ.get("XINYU_REUSE_SITE"):        # a folder built before (with its log beside it), to rerun tests quickly
+        site = Path(os.environ["XINYU_REUSE_SITE"])
+        return site, (site.parent / (site.name + ".log")).read_text(encoding="utf-8")
     site = tmp_path_factory.mktemp("site")
     run = build(site)
     assert run.returncode == 0, run.stdout + run.stderr
@@ -60,6 +63,9 @@ def built_site(tmp_path_factory):
 def offline_site(tmp_path_factory):
     """The offline build that opens from a folder on disk."""
     from sitebuild import build
+    if os.environ.get("XINYU_REUSE_OFFLINE"):
+        site = Path(os.environ["XINYU_REUSE_OFFLINE"])
+        return site, (site.parent / (site.name + ".log")).read_text(encoding="utf-8")
     site = tmp_path_factory.mktemp("offline")
     run = build(site, offline=True)
     assert run.returncode == 0, run.stdout + run.stderr

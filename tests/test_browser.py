@@ -1,5 +1,6 @@
 """The built site in a real browser (Debian's Chromium through Playwright): Chinese and English
 search in the reader's language, over HTTP and from disk, with no request leaving the machine."""
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
@@ -141,13 +142,13 @@ AUDITED = ["index.md", "lessons/grade-07/index.md", LESSON.src_uri, PARENT.src_u
 
 @pytest.mark.parametrize("uri", AUDITED)
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_accessibility_audit_has_no_serious_violations(server, page, uri, lang):
+def test_accessibility_audit_has_no_moderate_or_worse_violations(server, page, uri, lang):
     assert AXE.exists(), "run `npm ci` (scripts/setup.sh does) to install axe-core for this test"
     page.goto(server + url_of(uri, lang))
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     bad = [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-           for v in result["violations"] if v["impact"] in ("serious", "critical")]
+           for v in result["violations"] if v["impact"] in ("moderate", "serious", "critical")]
     assert bad == [], "\n".join(bad)
     assert page.evaluate("[...document.images].filter(i => !i.hasAttribute('alt')).length") == 0
     assert page.locator("html").get_attribute("lang") == lang
@@ -201,6 +202,168 @@ def test_one_worksheet_prints_alone_on_one_a4_page(server, page, tmp_path):
     assert not page.evaluate("document.documentElement.classList.contains('xy-print-one')")
 
 
+# ----------------------------------------------------------------------- issue 19
+
+import io  # noqa: E402
+
+from openpyxl import load_workbook  # noqa: E402
+
+from xinyu import data, training  # noqa: E402
+
+PHONE = {"viewport": {"width": 375, "height": 812}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+
+
+def test_parent_module_on_a_phone_opens_with_the_reading(browser, server):
+    context = browser.new_context(**PHONE)
+    pg = context.new_page()
+    for lang in ("zh", "en"):
+        pg.goto(server + url_of("parents/p-topic-not-wanting-school.md", lang))
+        first = pg.evaluate("""() => {
+            const h1 = document.querySelector('article h1');
+            const tables = [...document.querySelectorAll('article table')].map(t => t.getBoundingClientRect().top);
+            const paras = [...document.querySelectorAll('article p, article li')].filter(p => p.getBoundingClientRect().top > h1.getBoundingClientRect().bottom
+                           && p.getBoundingClientRect().top < innerHeight && p.textContent.trim().length > 20);
+            return {tables: tables.filter(t => t < innerHeight).length, paras: paras.length};
+        }""")
+        assert first["tables"] == 0 and first["paras"] >= 2, (lang, first)
+    context.close()
+
+
+def test_family_front_door_fits_two_phone_screens_before_the_faq(browser, server):
+    context = browser.new_context(**PHONE)
+    pg = context.new_page()
+    for lang, faq, worry in (("zh", "家长常问", "我的孩子不想上学"), ("en", "Questions parents ask", "My child won't go to school")):
+        pg.goto(server + url_of("parents/index.md", lang))
+        top = pg.evaluate("t => [...document.querySelectorAll('article h2')].find(h => h.textContent.includes(t)).getBoundingClientRect().top + scrollY", faq)
+        assert top < 2 * 812, (lang, top)
+        link = pg.get_by_role("link", name=worry).first
+        assert link.bounding_box()["y"] + link.bounding_box()["height"] <= 812, lang     # in the first screen
+    context.close()
+
+
+@pytest.mark.parametrize("uri", ["coverage.md", "topics/relationships.md", "plans/grade-08.md", "lessons/grade-07/index.md"])
+def test_wide_pages_fit_a_phone(browser, server, uri):
+    context = browser.new_context(**PHONE)
+    pg = context.new_page()
+    for lang in ("zh", "en"):
+        pg.goto(server + url_of(uri, lang))
+        assert pg.evaluate("document.documentElement.scrollWidth") <= 375, (uri, lang)
+    context.close()
+
+
+def test_english_quotes_are_set_half_width(server, page):
+    page.goto(server + url_of("help.md", "en"))
+    ratio = page.evaluate("""() => {
+        const c = document.createElement('canvas').getContext('2d');
+        const s = getComputedStyle(document.querySelector('article p'));
+        c.font = s.fontSize + ' ' + s.fontFamily;
+        return c.measureText('\u2019').width / c.measureText('\u4e2d').width;
+    }""")
+    assert ratio < 0.5, ratio
+
+
+def test_lesson_downloads_above_the_fold_and_content_within_three_tab_stops(browser, server):
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    pg = context.new_page()
+    lesson = next(l for l in LIB.lessons if l.format == 2 and l.worksheets)
+    pg.goto(server + url_of(lesson.src_uri))
+    boxes = pg.locator("article .xy-downloads a").evaluate_all("els => els.map(e => e.getBoundingClientRect().bottom)")
+    assert len(boxes) == len(lesson.worksheets) + 3 and max(boxes) <= 768, boxes
+    stops = []
+    for _ in range(12):
+        pg.keyboard.press("Tab")
+        stops.append(pg.evaluate("""() => { const e = document.activeElement, r = e.getBoundingClientRect();
+            return {tag: e.tagName, cls: e.className, href: e.getAttribute('href'), w: r.width, h: r.height}; }"""))
+    invisible = [s for s in stops if s["w"] < 2 or s["h"] < 2]
+    assert invisible == [], invisible
+    skip = next(n for n, s in enumerate(stops) if "md-skip" in str(s["cls"]))
+    assert skip < 3, stops
+    # the skip link takes the reader into the article
+    pg.goto(server + url_of(lesson.src_uri))
+    for _ in range(skip + 1):
+        pg.keyboard.press("Tab")
+    pg.keyboard.press("Enter")
+    pg.keyboard.press("Tab")
+    assert pg.evaluate("!!document.activeElement.closest('article')"), pg.evaluate("document.activeElement.outerHTML")
+    context.close()
+
+
+def _roster_xlsx(template: bytes, people: int) -> bytes:
+    """The site's own roster template, filled in with `people` fictional staff."""
+    wb = load_workbook(io.BytesIO(template))
+    ws = wb.active
+    roles = ["班主任", "学科教师", "班主任、学科教师", "心理教师", "学校干部", "新教师", "任课教师", "全体教职工"]
+    for n in range(people):
+        ws.append([f"教师{n + 1:02d}", f"T{n + 1:03d}", f"第{n % 4 + 1}年级组", roles[n % len(roles)]])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_coordinator_prints_sign_in_sheets_from_disk(browser, offline_site, tmp_path):
+    """Only Chromium and the folder: download the template, fill 60 people in, load it, choose
+    this semester and print the sign-in sheet of the 班主任 unit; the browser's assignments are
+    those of scripts/assign.py."""
+    site, _ = offline_site
+    context = browser.new_context(accept_downloads=True)
+    pg = context.new_page()
+    pg.requests = []
+    pg.on("request", lambda r: pg.requests.append(r.url))
+    errors = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.goto((site / "training" / "coordinator.html").as_uri())
+    with pg.expect_download() as dl:
+        pg.get_by_role("link", name="下载名单模板（Excel）").click()
+    template = Path(dl.value.path()).read_bytes()
+    roster = tmp_path / "教职工名单.xlsx"
+    roster.write_bytes(_roster_xlsx(template, 60))
+    # this semester from the start semester: a school that started in autumn, a year ago
+    year = pg.evaluate("(() => { const d = new Date(); return d.getMonth() + 1 >= 8 ? d.getFullYear() : d.getFullYear() - 1; })()")
+    pg.select_option("#xy-assign-start-year", str(year))
+    pg.select_option("#xy-assign-start-term", "0")
+    expected = pg.evaluate("window.xyAssign.semesterFromStart(%d, 0, new Date())" % year)
+    assert expected in (1, 2)
+    assert pg.locator("#xy-assign-semester").input_value() == str(expected)
+    assert training.paths_file()["semesters"][expected - 1]["zh"] in pg.locator("#xy-assign-now").inner_text()
+    # the semester whose 班主任 unit we print
+    pg.select_option("#xy-assign-semester", "1")
+    pg.set_input_files("#xy-assign-file", str(roster))
+    pg.wait_for_selector("#xy-assign-table tbody tr")
+    assert pg.locator("#xy-assign-table tbody tr").count() == 60
+    # the same assignments as the Python tool
+    people = training.read_roster(roster)
+    want = [[u.meta.title for u in a.units] for a in training.assign(people, LIB, 1)]
+    got = pg.locator("#xy-assign-table tbody tr td:nth-child(5)").evaluate_all("tds => tds.map(td => td.innerText.split('\\n').filter(Boolean))")
+    assert got == want
+    unit = training.path_units("head-teacher", 1)[0]
+    heads = [p for p in people if "head-teacher" in p.roles]
+    sheet = pg.locator(f'.xy-signin[data-unit="{unit}"]')
+    assert sheet.locator("tbody tr").count() == len(heads) > 10
+    pg.evaluate("window.print = () => { window.__printed = true; }")
+    sheet.locator(".xy-signin-print").click()
+    assert pg.evaluate("window.__printed === true")
+    pdf = tmp_path / "sign-in.pdf"
+    pg.pdf(path=str(pdf), format="A4")
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", "".join(p.extract_text() for p in PdfReader(str(pdf)).pages)))
+    title = LIB.get(unit).meta.title
+    assert unicodedata.normalize("NFKC", f"培训签到表：{title}").replace(" ", "") in text
+    assert all(p.name in text for p in heads)
+    assert "下载名单模板" not in text and "第一步" not in text          # only the sheet prints
+    assert errors == [] and only_local(pg.requests) == []
+    context.close()
+
+
+def test_coordinator_reports_a_bad_roster_with_the_tools_messages(server, page):
+    rows = [["姓名", "角色", "工号"], ["王老师", "班主任", "1"], ["", "班主任", ""], ["李老师", "", ""],
+            ["赵老师", "校长助理", ""], ["王老师", "学科教师", "1"]]
+    page.goto(server + "training/coordinator/")
+    page.fill("#xy-assign-paste", "\n".join("\t".join(r) for r in rows))
+    page.click("#xy-assign-paste-go")
+    shown = page.locator("#xy-assign-problems li").all_inner_texts()
+    with pytest.raises(training.RosterError) as err:
+        training.roster_from_rows(rows)
+    assert shown == err.value.problems and len(shown) == 4
+    assert page.locator("#xy-assign-result").is_hidden()
 def test_a_grade_one_worksheet_prints_with_its_drawing_on_one_page(server, page, tmp_path):
     lesson = LIB.get("g01-sp-caterpillar-grows")
     page.goto(server + url_of(lesson.src_uri))
@@ -228,11 +391,17 @@ from xinyu import data as xdata  # noqa: E402
 def test_search_keyboard_use_is_materials(server, page):
     """`/` opens search, typing searches, arrows walk the results, Enter opens the focused one."""
     page.goto(server + "help/")
-    page.keyboard.press("/")
+    page.wait_for_load_state("load")
     box = page.locator("input.md-search__input")
-    assert page.evaluate("document.activeElement === document.querySelector('input.md-search__input')")
+    focused_box = "document.activeElement === document.querySelector('input.md-search__input')"
+    for _ in range(20):                 # Material binds its keys once its bundle has run: press until it has
+        page.keyboard.press("/")
+        if page.evaluate(focused_box):
+            break
+        page.wait_for_timeout(250)
+    assert page.evaluate(focused_box)
     page.keyboard.type("家访")
-    page.wait_for_selector(".md-search-result__item")
+    page.wait_for_selector('.md-search-result__item a[href*="parents/home-visit/"]', timeout=20_000)
     page.keyboard.press("ArrowDown")
     focused = page.evaluate("document.activeElement.getAttribute('href')")
     assert focused and "parents/home-visit/" in focused
@@ -240,8 +409,14 @@ def test_search_keyboard_use_is_materials(server, page):
     page.wait_for_url("**/parents/home-visit/**")
     assert page.locator("article h1").inner_text().startswith("家访指南")
     page.goto(server + "help/")
-    page.keyboard.press("s")
+    page.wait_for_load_state("load")
+    for _ in range(20):
+        page.keyboard.press("s")
+        if page.evaluate(focused_box):
+            break
+        page.wait_for_timeout(250)
     box.type("家访")
+    page.wait_for_selector('.md-search-result__item a[href*="parents/home-visit/"]', timeout=20_000)
     box.press("Enter")                              # Enter in the box: the best result
     page.wait_for_url("**/parents/home-visit/**")
     assert only_local(page.requests) == []

@@ -91,7 +91,8 @@ def test_synthetic_lessons_are_format_2_like_their_model_and_pass_the_checker(tr
     model = lib.get("g08-au-fixture-format2")
     fakes = [i for i in lib.lessons if "synthetic" in i.id]
     assert len(fakes) == 4
-    assert not [p for p in checks.check(lib, root=tree2.root) if p.level == "error"]
+    # every rule passes but one schedule (a variant keeps its model's weeks: see synthetic.SCHEDULE_RULE)
+    assert not [p for p in checks.check(lib, root=tree2.root) if p.level == "error" and p.rule != "schedule"]
     for fake in fakes:
         assert fake.format == 2
         assert [s.title for s in fake.doc.sections] == [s.title for s in model.doc.sections]
@@ -101,7 +102,8 @@ def test_synthetic_lessons_are_format_2_like_their_model_and_pass_the_checker(tr
         assert 0.8 < len(fake.doc.body) / len(model.doc.body) < 1.2
         for name in fake.meta.characters or []:
             assert name in fake.doc.body and name not in (model.meta.characters or [])
-        assert fake.meta.title != model.meta.title
+        assert fake.meta.title != model.meta.title and fake.meta.weeks == model.meta.weeks
+        assert fake.meta.tags == model.meta.tags          # tags come from the curated list
         # the words are new: no sentence of the model's process survives
         model_text = re.sub(r"\*\*[^*]+\*\*", "", model.doc.section("教学过程").text)
         fake_text = fake.doc.section("教学过程").text

@@ -180,7 +180,8 @@ def test_school_edition_covers_only_the_schools_grades(lib, school):
     assert not any(u.startswith("lessons/grade-07/") for u in pages)
     assert "grade-09" not in pages["plans/index.md"] and "grade-10" in pages["plans/index.md"]
     downloads = site.generated_downloads(shown)
-    assert sorted(downloads) == sorted(f"plans/grade-{g}-{s}.{e}" for g in (10, 11, 12) for s in ("autumn", "spring") for e in ("csv", "ics"))
+    assert sorted(downloads) == sorted([f"plans/grade-{g}-{s}.{e}" for g in (10, 11, 12) for s in ("autumn", "spring") for e in ("csv", "ics")]
+                                       + ["training/roster-template.xlsx"])
     from xinyu import export
     assert not [u for u in export.download_uris(shown) if "grade-0" in u or "/g0" in u]
     # the lesson finder offers only the school's grades and stages
@@ -353,10 +354,25 @@ def test_plan_without_a_calendar_uses_the_schools(lib, school):
 
 
 def test_a_calendar_the_lessons_cannot_be_planned_on_is_a_problem_at_its_line(tmp_path, lib):
-    # a midterm on the first days of term leaves no lesson day before it for the exam lesson
-    p = broken(tmp_path, "kind: midterm, grades: [10, 11, 12], start: 2025-11-12, end: 2025-11-14",
-               "kind: midterm, grades: [10, 11, 12], start: 2025-09-01, end: 2025-09-02")
+    # Finals in mid-October leave the autumn too few lesson days for the grades' lessons. (A lesson
+    # whose own weeks are closed is moved and reported on the plan; only lessons with no day left
+    # at all are a problem of the calendar.)
+    p = broken(tmp_path, "kind: final, grades: [10, 11, 12], start: 2026-01-21, end: 2026-01-23",
+               "kind: final, grades: [10, 11, 12], start: 2025-10-13, end: 2025-10-15")
     s = profile.load(p)
     problems = profile.plan_problems(s, lib)
     assert problems and all(pr.line == line_of(p, "calendar:") for pr in problems)
-    assert "autumn: no free lesson day" in str(problems[0]) and " — add teaching weeks" in str(problems[0])
+    assert "autumn: no lesson day left for" in str(problems[0]) and " — give the grade more teaching weeks" in str(problems[0])
+
+
+def test_training_start_goes_to_the_coordinators_page(school):
+    from xinyu import content, training
+    chosen = school(GAOZHONG)
+    assert chosen.training_start == {"year": 2025, "semester": "autumn"}
+    assert training.rules(content.load())["start"] == {"year": 2025, "semester": "autumn"}
+
+
+def test_a_bad_training_start_is_refused_at_its_line(tmp_path):
+    p = broken(tmp_path, "training_start: {year: 2025, semester: autumn}", "training_start: {year: 2025, semester: summer}")
+    lines = refused(p)
+    assert any(f":{line_of(p, 'semester: summer')}:" in l and "is not autumn or spring" in l for l in lines), lines

@@ -153,3 +153,16 @@ def test_district_edition_shows_this_week_for_every_grade(offline_site, browser)
     assert page.eval_on_selector_all("#this-week tbody tr:not([hidden])", "rs => rs.map(r => r.dataset.grade)") == ["7"]
     assert page.errors == []
     page.context.close()
+
+
+def test_school_coordinator_page_starts_from_the_profiles_training_start(school_bundle, browser):
+    context = browser.new_context()
+    page = context.new_page()
+    page.clock.install(time="2026-12-07T09:00:00")
+    page.goto((school_bundle / "site/training/coordinator.html").as_uri())
+    page.wait_for_function("document.getElementById('xy-assign-now').textContent.length > 0")
+    assert page.eval_on_selector("#xy-assign-start-year", "s => s.value") == "2025"
+    assert page.eval_on_selector("#xy-assign-start-term", "s => s.value") == "0"           # autumn
+    # 2025 autumn to 2026 autumn: the third semester of the paths
+    assert page.eval_on_selector("#xy-assign-semester", "s => s.value") == "3"
+    page.context.close()

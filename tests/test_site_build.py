@@ -90,7 +90,8 @@ def test_chinese_headings_get_readable_anchors(built_site):
 
 def test_help_page_lists_only_verified_details(built_site):
     site, _ = built_site
-    text = html(site / "help/index.html")
+    from bs4 import BeautifulSoup
+    text = BeautifulSoup(html(site / "help/index.html"), "lxml").get_text()     # numbers are tel: links
     for contact in data.contacts():
         assert contact["name"]["zh"] in text
         if not contact.get("verified"):
@@ -348,3 +349,157 @@ def test_serve_shows_a_saved_edit_makes_word_files_in_the_background_and_reports
         finally:
             os.killpg(proc.pid, signal.SIGTERM)
             proc.wait(timeout=60)
+
+# ----------------------------------------------------------------------- issue 19
+
+from bs4 import BeautifulSoup  # noqa: E402
+import zipfile  # noqa: E402
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(html(path), "lxml")
+
+
+def _article(doc):
+    return doc.select_one("article")
+
+
+def test_one_schedule_on_the_grade_page_lesson_pages_plan_page_and_pack(built_site):
+    """Every lesson's position and suggested weeks agree on the grade page, its own page (第N课
+    （共M课） and the weeks in its table), the dated plan page (its week inside the suggested
+    weeks) and the semester pack (the number in front of its 教案)."""
+    site, _ = built_site
+    checked = 0
+    for grade in data.vocabularies()["grades"]:
+        gpage = _article(soup(page(site, f"lessons/grade-{grade:02d}/index.md")))
+        ppage = _article(soup(page(site, f"plans/grade-{grade:02d}.md")))
+        for sem in ("autumn", "spring"):
+            lessons = LIB.semester_lessons(grade, sem)
+            if not lessons:
+                continue
+            label = data.label("semesters", sem)
+            # the grade page: the semester's first table, in order, with the weeks
+            h2 = next(h for h in gpage.find_all("h2") if h.get_text(strip=True).startswith(label))
+            rows = h2.find_next("table").select("tbody tr")
+            grade_seq = [(r.select_one("a")["href"].rstrip("/").split("/")[-1], r.find_all("td")[0].get_text(strip=True)) for r in rows]
+            # the plan page: the semester's table (#, week, date, lesson, suggested weeks)
+            h2 = next(h for h in ppage.find_all("h2") if h.get_text(strip=True).startswith(label))
+            plan_rows = h2.find_next("table").select("tbody tr")
+            plan_seq = []
+            for r in plan_rows:
+                cells = [c.get_text(strip=True) for c in r.find_all("td")]
+                plan_seq.append((r.select_one("a")["href"].rstrip("/").split("/")[-1], int(cells[0]), int(cells[1]), cells[4]))
+            # the pack
+            with zipfile.ZipFile(site / f"downloads/packs/grade-{grade:02d}-{sem}.zip") as z:
+                pack = sorted(n for n in z.namelist() if n.startswith("教案/"))
+            pack_seq = [re.match(r"教案/(\d+)-(.+)\.docx$", n).groups() for n in pack]
+            assert [i for i, _ in grade_seq] == [l.id for l in lessons], (grade, sem)
+            assert [p[0] for p in plan_seq] == [l.id for l in lessons], (grade, sem, "plan order")
+            assert [(int(n), i) for n, i in pack_seq] == [(k, l.id) for k, l in enumerate(lessons, 1)], (grade, sem, "pack")
+            for k, (lesson, (gid, gweeks), (pid, pn, pweek, pweeks)) in enumerate(zip(lessons, grade_seq, plan_seq), start=1):
+                lo, hi = min(lesson.meta.weeks), max(lesson.meta.weeks)
+                assert pn == k and lo <= pweek <= hi, (lesson.id, pn, pweek, lesson.meta.weeks)
+                assert gweeks == pweeks, (lesson.id, gweeks, pweeks)
+                card = _article(soup(page(site, lesson.src_uri))).get_text(" ", strip=True)
+                assert f"第{k}课（共{len(lessons)}课）" in card, lesson.id
+                assert gweeks in card, (lesson.id, gweeks)
+                checked += 1
+            # and no two suggested week ranges overlap
+            spans = [(min(l.meta.weeks), max(l.meta.weeks)) for l in lessons]
+            assert all(a[1] < b[0] for a, b in zip(spans, spans[1:])), (grade, sem, spans)
+    assert checked == len(LIB.lessons)
+
+
+def _english_text_outside_chinese(doc) -> str:
+    """The visible text of an English page's content and chrome, without blocks marked
+    lang="zh-Hans", scripts and styles."""
+    for el in doc.select('[lang="zh-Hans"], script, style, noscript'):
+        el.decompose()
+    return doc.body.get_text("\n")
+
+
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def test_no_english_page_joins_with_chinese_punctuation(built_site):
+    """“、” and “；” on English pages only inside Chinese text: a Chinese run on both sides
+    (a Chinese title or a quoted Chinese phrase), never between English words or links."""
+    site, _ = built_site
+    bad = []
+    for path in sorted((site / "en").rglob("*.html")):
+        text = _english_text_outside_chinese(soup(path))
+        for m in re.finditer("[、；]", text):
+            before, after = text[max(0, m.start() - 1):m.start()], text[m.end():m.end() + 1]
+            if not (CJK.match(before or " ") and CJK.match(after or " ")):
+                bad.append(f"{path.relative_to(site)}: …{text[max(0, m.start() - 20):m.end() + 20]!r}…")
+    assert bad == [], f"{len(bad)} found:\n" + "\n".join(bad[:30])
+
+
+def test_every_phone_number_is_a_tel_link(built_site):
+    site, _ = built_site
+    numbers = [c["phone"] for c in data.contacts() if c.get("verified") and c.get("phone")]
+    pattern = re.compile(r"(?<![0-9A-Za-z.:])(" + "|".join(numbers) + r")(?![0-9])")
+    pages = [page(site, "help.md"), page(site, "help.md", "en"), page(site, LIB.parents[0].src_uri),
+             page(site, LESSONS[0].src_uri), page(site, "parents/index.md")]
+    seen = 0
+    for path in pages:
+        doc = soup(path)
+        for a in doc.select('a[href^="tel:"]'):
+            assert a["href"] == "tel:" + a.get_text(strip=True)
+            a.decompose()
+            seen += 1
+        for el in doc.select("script, style, head, code, pre"):
+            el.decompose()
+        left = pattern.findall(doc.get_text(" "))
+        assert left == [], (path, left)
+    assert seen >= 10
+
+
+def test_parent_pages_start_with_the_reading_and_name_no_requirement_codes(built_site):
+    site, _ = built_site
+    codes = re.compile(r"\b(" + "|".join(re.escape(r["id"]) for r in data.requirements()) + r")\b")
+    for module in LIB.parents:
+        for lang in ("zh", "en"):
+            art = _article(soup(page(site, module.src_uri, lang)))
+            text = art.get_text(" ")
+            assert not codes.search(text), (module.id, lang, codes.search(text).group(0))
+            first = art.find(["p", "table", "details", "div"], recursive=False)
+            assert first is not None and first.name != "table", (module.id, lang)
+            assert art.select_one("details") is not None     # the details, folded, after the reading
+
+
+def test_lesson_page_downloads_and_breadcrumb(built_site):
+    site, _ = built_site
+    lesson = next(l for l in LESSONS if l.format == 2 and l.worksheets)
+    art = _article(soup(page(site, lesson.src_uri)))
+    crumbs = [a.get_text(strip=True) for a in art.select("nav.xy-crumbs a")]
+    assert crumbs == [data.label("stages", data.stage_of_grade(lesson.meta.grade)), data.label("grades", lesson.meta.grade),
+                      data.label("semesters", lesson.meta.semester)]
+    buttons = [a["href"] for a in art.select("p.xy-downloads a.md-button")]
+    assert any(h.endswith(f"downloads/lessons/{lesson.id}.docx") for h in buttons)
+    assert sum("/worksheets/" in h or "worksheet" in h for h in buttons) == len(lesson.worksheets)
+    assert any(h.endswith(".pptx") for h in buttons)
+    assert any(h.endswith(f"downloads/packs/grade-{lesson.meta.grade:02d}-{lesson.meta.semester}.zip") for h in buttons)
+    for h in buttons:
+        assert (page(site, lesson.src_uri).parent / h).resolve().exists(), h
+
+
+def test_roster_template_has_the_headers_and_a_role_drop_down(built_site):
+    from openpyxl import load_workbook
+    site, _ = built_site
+    wb = load_workbook(site / "training/roster-template.xlsx")
+    ws = wb.active
+    assert [c.value for c in ws[1]] == ["姓名", "工号", "部门", "角色"]
+    dv = ws.data_validations.dataValidation
+    assert len(dv) == 1 and dv[0].type == "list" and "D2:D1000" in str(dv[0].sqref)
+    assert dv[0].formula1.strip('"').split(",") == [e["zh"] for e in data.vocabularies()["roles"].values()]
+
+
+def test_topic_pages_have_semester_and_stage_columns_and_a_filter(built_site):
+    site, _ = built_site
+    code = next(iter(data.vocabularies()["topics"]))
+    art = _article(soup(page(site, f"topics/{code}.md")))
+    heads = [th.get_text(strip=True) for th in art.select("table thead th")]
+    assert heads[:3] == ["学段", "年级", "学期"]
+    buttons = [b.get_text(strip=True) for b in art.select(".xy-filter button")]
+    assert buttons == ["全部"] + [data.label("stages", s) for s in data.vocabularies()["stages"]]

@@ -808,7 +808,54 @@ def rule_activity_across_grades(lib: Library, ctx) -> list[Problem]:
     return out
 
 
-LIBRARY_RULES = [rule_unique_ids, rule_near_duplicates, rule_activity_reuse, rule_characters, rule_activity_across_grades]
+def rule_schedule(lib: Library, ctx) -> list[Problem]:
+    """One schedule: suggested weeks of one grade and semester do not overlap, and on the default
+    calendar every lesson has a lesson day within its suggested weeks (so the grade page, the
+    lesson pages, the plan and the pack show the same order and weeks)."""
+    from . import planner
+    out = []
+    groups: dict[tuple[int, str], list[Item]] = defaultdict(list)
+    for item in lib.lessons:
+        groups[(item.meta.grade, item.meta.semester)].append(item)
+    for (grade, sem), lessons in groups.items():
+        for a, b in planner.overlaps(lessons):
+            out.append(_problem(b, b.doc.line_of("weeks"), f"suggested weeks {planner.weeks_text(b)} overlap {a.id}'s {planner.weeks_text(a)}",
+                                "give each lesson of a grade and semester its own weeks (scripts/fix_schedule.py proposes them)", "schedule"))
+    try:
+        cal = planner.load_calendar()
+    except planner.PlanError as exc:
+        return out + [Problem(planner.DEFAULT_CALENDAR, 1, str(exc), "correct the default calendar", "error", "schedule")]
+    for (grade, sem), lessons in groups.items():
+        try:
+            p = planner.plan(lib, grade, sem, cal)
+        except planner.PlanError:
+            continue        # the calendar has no such semester (a test fixture): nothing to compare
+        for lesson, why in p.moved:
+            out.append(_problem(lesson, lesson.doc.line_of("weeks"), f"suggested weeks {planner.weeks_text(lesson)} have no lesson day on the default calendar: {why}",
+                                "move the lesson to weeks with a lesson day (scripts/fix_schedule.py proposes them)", "schedule"))
+        for lesson in p.unplaced:
+            out.append(_problem(lesson, lesson.doc.line_of("weeks"), "no lesson day is left for this lesson on the default calendar",
+                                "the semester has more lessons than lesson days; move one to the other semester", "schedule"))
+    return out
+
+
+def rule_tags(lib: Library, ctx) -> list[Problem]:
+    """Tags come from the curated list (data/tags.yml); a near-duplicate names the tag to use."""
+    allowed, aliases = data.tags()
+    out = []
+    for item in lib.items:
+        for tag in item.meta.tags:
+            if tag in allowed:
+                continue
+            if tag in aliases:
+                msg, fix = f"tag '{tag}' is merged into '{aliases[tag]}'", f"write '{aliases[tag]}' (scripts/merge_tags.py does it for the whole library)"
+            else:
+                msg, fix = f"tag '{tag}' is not in the curated list", "use a tag from data/tags.yml, or add it there if no tag says it"
+            out.append(_problem(item, item.doc.line_of("tags"), msg, fix, "tags"))
+    return out
+
+
+LIBRARY_RULES = [rule_schedule, rule_tags, rule_unique_ids, rule_near_duplicates, rule_activity_reuse, rule_characters, rule_activity_across_grades]
 
 
 RAW_HTML = re.compile(r"<\s*/?\s*[A-Za-z!]")

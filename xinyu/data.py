@@ -102,6 +102,14 @@ def section_title(folder: str, lang: str) -> str | None:
     return entry[lang] if entry else None
 
 
+@cached
+def tags() -> tuple[frozenset[str], dict[str, str]]:
+    """The curated tags (data/tags.yml) and, for each merged near-duplicate, the tag to use."""
+    entries = load_yaml("tags.yml")["tags"]
+    aliases = {alias: tag for tag, merged in entries.items() for alias in (merged or [])}
+    return frozenset(entries), aliases
+
+
 # --------------------------------------------------------------------------- the school edition
 # The one place the rest of the code asks for the active school profile (SCHOOL=path/to/school.yml,
 # see xinyu/profile.py). Without one, the site is the district edition.

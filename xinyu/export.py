@@ -701,7 +701,7 @@ def semester_pack(lib: Library, grade: int, semester: str, cal: dict | None = No
     lessons = lib.semester_lessons(grade, semester)
     name = f"{data.label('grades', grade)}{data.label('semesters', semester)}"
     plan = planner.plan(lib, grade, semester, cal)
-    order = {e.lesson.id: n for n, e in enumerate(plan.lessons, start=1)}
+    order = {item.id: n for n, item in enumerate(lessons, start=1)}     # the one teaching order (xinyu.planner)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
         for item in lessons:

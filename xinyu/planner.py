@@ -1,14 +1,14 @@
 """The semester planner: a grade's lessons laid on a school calendar.
 
 A calendar file (data/calendars/*.yml) gives each semester's dates for a set of grades, public
-holidays and exam windows. The planner finds a lesson day every `every_weeks` weeks (on the
-school's lesson weekday, or the next school day of that week when it is a holiday or an exam
-day), then places the grade's lessons:
-
-- enrolment lessons in the first slots; graduation lessons in the last;
-- an exam-before lesson in the last slot before each exam window, an exam-after lesson in the
-  first slot after each midterm (in spring, the exam-after lessons about the autumn finals first);
-- every other lesson in the remaining slots, in the order of its suggested weeks.
+holidays and exam windows. Each lesson's suggested weeks (`weeks:` in its front matter) are the
+one schedule: the grade page, the lesson page ("第N课（共M课）"), the semester pack and the plan
+all follow them. The planner puts each lesson on the school's lesson weekday (or the next school
+day of that week when it is a holiday or an exam day) within its suggested weeks. Suggested
+weeks of one grade and semester do not overlap (the checker refuses it), so the order is the
+same everywhere. On the default calendar every lesson fits (the checker refuses a lesson that
+does not); on a school's own calendar a lesson whose weeks have no lesson day is moved to the
+nearest free one and reported, with the reason.
 
 Impossible input raises PlanError naming the problem; nothing is half-planned.
 """
@@ -48,7 +48,7 @@ class Window:
 class Entry:
     date: dt.date
     week: int
-    lesson: Item | None          # None: a free slot
+    lesson: Item
     note: str = ""
 
 
@@ -61,12 +61,13 @@ class Plan:
     end: dt.date
     entries: list[Entry] = field(default_factory=list)
     unplaced: list[Item] = field(default_factory=list)    # lessons left without a slot
+    moved: list[tuple[Item, str]] = field(default_factory=list)   # placed outside their suggested weeks, and why
     exams: list[Window] = field(default_factory=list)
     assumptions: list[str] = field(default_factory=list)
 
     @property
     def lessons(self) -> list[Entry]:
-        return [e for e in self.entries if e.lesson]
+        return list(self.entries)
 
 
 def _date(value, where: str) -> dt.date:
@@ -244,36 +245,47 @@ def lesson_days(cal: dict, grade: int, semester: str) -> tuple[list[tuple[int, d
     return days, exams
 
 
-def slots(cal: dict, grade: int, semester: str, wanted: int = 0) -> tuple[list[tuple[int, dt.date]], list[Window]]:
-    """Lesson days every `every_weeks` weeks. When the grade has more lessons than that gives,
-    further lesson days are added in the widest gaps (the plan asks for at least one lesson
-    every two weeks, not at most)."""
-    days, exams = lesson_days(cal, grade, semester)
-    every = int(cal["every_weeks"])
-    chosen = []
-    for week, day in days:
-        if not chosen or week >= chosen[-1][0] + every:
-            chosen.append((week, day))
-    spare = [d for d in days if d not in chosen]
-    while len(chosen) < wanted and spare:
-        def gap(d):
-            weeks = sorted(w for w, _ in chosen)
-            before = max([w for w in weeks if w < d[0]], default=0)
-            after = min([w for w in weeks if w > d[0]], default=d[0] + every)
-            return min(d[0] - before, after - d[0])
-        best = max(spare, key=gap)
-        spare.remove(best)
-        chosen.append(best)
-        chosen.sort()
-    return chosen, exams
+def _range(lesson: Item) -> range:
+    """A lesson's suggested weeks as one span (第12–13周 → weeks 12 and 13)."""
+    return range(min(lesson.meta.weeks), max(lesson.meta.weeks) + 1)
 
 
-def _suggested(lesson: Item, start: dt.date) -> dt.date:
+def overlaps(lessons: list[Item]) -> list[tuple[Item, Item]]:
+    """Pairs of lessons of one grade and semester whose suggested weeks overlap (in teaching order)."""
+    ordered = sorted(lessons, key=lambda l: (min(l.meta.weeks), l.id))
+    return [(a, b) for a, b in zip(ordered, ordered[1:]) if min(b.meta.weeks) <= max(a.meta.weeks)]
+
+
+def _why_closed(cal: dict, grade: int, semester: str, weeks: range, exams: list[Window]) -> str:
+    """Why none of `weeks` has a lesson day: holidays, exams, after the finals, outside the semester."""
+    start, end = _semester(cal, grade, semester)
     monday = start - dt.timedelta(days=start.weekday())
-    return monday + dt.timedelta(weeks=min(lesson.meta.weeks) - 1)
+    reasons = []
+    for w in weeks:
+        a = monday + dt.timedelta(weeks=w - 1)
+        b = a + dt.timedelta(days=4)
+        if a > end:
+            reasons.append(f"week {w} is after the semester ends ({end})")
+            continue
+        finals = [x for x in exams if x.kind == "final" and x.start <= b]
+        hits = [window for window in exams if window.start <= b and a <= window.end]
+        hols = [_name(h) for h in cal["holidays"] if _date(h["start"], "start") <= b and a <= _date(h["end"], "end")]
+        if finals and not hits:
+            reasons.append(f"week {w} is after the final exams begin ({finals[0].start})")
+        elif hits:
+            reasons.append(f"week {w} has {', '.join(window.name['zh'] if isinstance(window.name, dict) else str(window.name) for window in hits)}")
+        elif hols:
+            reasons.append(f"week {w} is a holiday ({', '.join(hols)})")
+        else:
+            reasons.append(f"week {w} has no school day from the lesson weekday on")
+    return "; ".join(reasons)
 
 
 def plan(lib: Library, grade: int, semester: str, cal: dict | None = None) -> Plan:
+    """Each lesson on the first lesson day within its suggested weeks (one lesson a week at most),
+    in teaching order. A lesson whose suggested weeks have no free lesson day on this calendar is
+    put on the nearest free day after the lesson before it and reported in `moved` (with the
+    reason); a lesson with no free day left at all is listed in `unplaced`. Nothing is dropped."""
     if grade not in data.vocabularies()["grades"]:
         raise PlanError(f"unknown grade {grade!r}; grades are 1–12")
     if semester not in ("autumn", "spring"):
@@ -281,72 +293,43 @@ def plan(lib: Library, grade: int, semester: str, cal: dict | None = None) -> Pl
     cal = cal or data.calendar()          # the school's calendar (SCHOOL=…), else the default
     start, end = _semester(cal, grade, semester)
     lessons = lib.semester_lessons(grade, semester)
-    free, exams = slots(cal, grade, semester, wanted=len(lessons))
+    days, exams = lesson_days(cal, grade, semester)
     name = cal.get("name")
     name = name.get("zh", "") if isinstance(name, dict) else str(name or cal.get("_path", ""))
     result = Plan(grade, semester, name, start, end, exams=exams)
     result.assumptions = [f"{w.name['zh'] if isinstance(w.name, dict) else w.name} {w.start}–{w.end}" for w in exams if w.assumed]
-    placed: dict[int, Item] = {}       # slot index → lesson
-    taken = set()
-
-    def put(lesson: Item, index: int | None, why: str):
-        if index is None or index in placed:
-            raise PlanError(f"grade {grade} {semester}: no free lesson day for '{lesson.meta.title}' ({lesson.id}) {why}; "
-                            f"the calendar gives {len(free)} lesson day(s) — add teaching weeks, lower every_weeks, "
-                            "or check the exam dates")
-        placed[index] = lesson
-        taken.add(lesson.id)
-
-    def free_indexes(cond=lambda i: True):
-        return [i for i in range(len(free)) if i not in placed and cond(i)]
-
-    def window_name(w: Window) -> str:
-        return w.name["zh"] if isinstance(w.name, dict) else str(w.name)
-
-    by_moment = lambda m: [l for l in lessons if l.meta.moment == m]
-    for lesson in by_moment("enrolment"):
-        put(lesson, next(iter(free_indexes()), None), "in the first weeks")
-    # Each exam-before lesson goes before the first exam that starts after its suggested week.
-    open_windows = list(exams)
-    for lesson in by_moment("exam-before"):
-        if not open_windows:
-            break
-        when = _suggested(lesson, start)
-        window = next((w for w in open_windows if w.start > when), open_windows[-1])
-        open_windows.remove(window)
-        idx = free_indexes(lambda i, w=window: free[i][1] < w.start)
-        put(lesson, idx[-1] if idx else None, f"before {window_name(window)} ({window.start})")
-    after = by_moment("exam-after")
-    if semester == "spring":
-        early = [l for l in after if min(l.meta.weeks) <= data.config()["coverage"]["exam_after_weeks"]]
-        for lesson in early:
-            put(lesson, next(iter(free_indexes()), None), "after last semester's finals")
-        after = [l for l in after if l not in early]
-    midterms = [w for w in exams if w.kind == "midterm"]
-    for lesson in after:
-        if not midterms:
-            break
-        when = _suggested(lesson, start)
-        window = max((w for w in midterms if w.end < when), key=lambda w: w.end, default=midterms[0])
-        midterms.remove(window)
-        idx = free_indexes(lambda i, w=window: free[i][1] > w.end)
-        put(lesson, idx[0] if idx else None, f"after {window_name(window)} ({window.end})")
-    for lesson in reversed(by_moment("graduation")):
-        idx = free_indexes()
-        put(lesson, idx[-1] if idx else None, "at the end of the semester")
-    rest = [l for l in lessons if l.id not in taken]
-    for lesson, index in zip(rest, free_indexes()):
-        placed[index] = lesson
-        taken.add(lesson.id)
-    result.unplaced = [l for l in lessons if l.id not in taken]
-    for i, (week, day) in enumerate(free):
-        result.entries.append(Entry(day, week, placed.get(i)))
+    used: set[int] = set()       # weeks with a lesson
+    last = 0
+    for lesson in lessons:
+        weeks = _range(lesson)
+        day = next(((w, d) for w, d in days if w in weeks and w not in used), None)
+        note = ""
+        if day is None:
+            later = [(w, d) for w, d in days if w not in used and w > last]
+            spare = later or [(w, d) for w, d in days if w not in used]
+            if not spare:
+                result.unplaced.append(lesson)
+                continue
+            day = min(spare, key=lambda x: abs(x[0] - weeks.start))
+            why = _why_closed(cal, grade, semester, weeks, exams) if not any(w in weeks for w, _ in days) else \
+                "the lesson days of those weeks are taken by other lessons"
+            result.moved.append((lesson, why))
+            note = f"建议第{weeks.start}–{weeks.stop - 1}周在本校历上没有可用课时，已移到第{day[0]}周"
+        used.add(day[0])
+        last = max(last, day[0])
+        result.entries.append(Entry(day[1], day[0], lesson, note))
+    result.entries.sort(key=lambda e: e.date)
     return result
 
 
 # --------------------------------------------------------------------------- outputs
 
-CSV_HEAD = ["周次", "日期", "星期", "课题", "教案编号", "主题", "关键节点", "备注"]
+CSV_HEAD = ["周次", "日期", "星期", "课题", "教案编号", "建议周次", "主题", "关键节点", "备注"]
+
+
+def weeks_text(lesson: Item) -> str:
+    w = _range(lesson)
+    return f"第{w.start}周" if len(w) == 1 else f"第{w.start}–{w.stop - 1}周"
 
 
 def to_csv(p: Plan) -> bytes:
@@ -356,12 +339,11 @@ def to_csv(p: Plan) -> bytes:
     w.writerow(CSV_HEAD)
     for e in p.entries:
         l = e.lesson
-        w.writerow([e.week, e.date.isoformat(), "周" + WEEKDAYS_ZH[e.date.weekday()],
-                    csv_cell(l.meta.title) if l else "（空余课时，可自选一课）", l.id if l else "",
-                    "、".join(data.label("topics", t) for t in l.meta.topics) if l else "",
-                    data.label("moments", l.meta.moment) if l and l.meta.moment else "", e.note])
+        w.writerow([e.week, e.date.isoformat(), "周" + WEEKDAYS_ZH[e.date.weekday()], csv_cell(l.meta.title), l.id, weeks_text(l),
+                    "、".join(data.label("topics", t) for t in l.meta.topics),
+                    data.label("moments", l.meta.moment) if l.meta.moment else "", e.note])
     for l in p.unplaced:
-        w.writerow(["", "", "", csv_cell(l.meta.title), l.id, "、".join(data.label("topics", t) for t in l.meta.topics), "",
+        w.writerow(["", "", "", csv_cell(l.meta.title), l.id, weeks_text(l), "、".join(data.label("topics", t) for t in l.meta.topics), "",
                     "本学期课时不足，未排入：可在班团队会或课后服务时间使用"])
     if p.assumptions:
         w.writerow([])

@@ -28,7 +28,7 @@ FILL_IN = re.compile(r"待填|待补|TODO|TBD|x{3,}", re.I)
 EXTENSION = re.compile(r"^分机\s?\d{3,5}$")
 NUMBER = re.compile(r"^[\d\s()（）\-]{3,20}$")
 ROLES = ("psychology-teacher", "counselling-room", "crisis-lead", "head-teacher", "other", "district")
-TOP = ("name", "grades", "class_minutes", "counselling_room", "contacts", "calendar", "parents", "training")
+TOP = ("name", "grades", "class_minutes", "counselling_room", "contacts", "calendar", "parents", "training", "training_start")
 CONTACT_KEYS = ("role", "name", "phone", "place", "hours", "answered_by", "district", "verified_by", "verified_on", "note")
 ROOM_KEYS = ("place", "hours", "booking", "phone")
 CALENDAR_KEYS = ("name", "school_year", "lesson_weekday", "every_weeks", "semesters", "holidays", "exams")
@@ -53,6 +53,7 @@ class School:
     calendar: dict                    # a planner calendar, checked as data/calendars/ files are
     parents: list[str] = field(default_factory=list)     # parent-module ids or stage codes ([]: all)
     training: list[str] = field(default_factory=list)    # role codes of the learning paths ([]: all)
+    training_start: dict | None = None                   # {"year": 2025, "semester": "autumn"}: semester 1 of the paths
     lines: dict = field(default_factory=dict)            # key path → line, for later messages
 
     def line(self, *path) -> int:
@@ -362,6 +363,24 @@ def _calendar(raw, grades: list[int], chk: _Checker, path: Path, grades_ok: bool
     return cal
 
 
+def _training_start(raw, chk: _Checker) -> dict | None:
+    """The school year and semester in which staff began the three-year learning paths."""
+    if raw is None:
+        return None
+    fix = "write e.g.  training_start: {year: 2025, semester: autumn}  (the term staff began semester 1 of the paths)"
+    if not isinstance(raw, dict) or set(raw) != {"year", "semester"}:
+        chk.add(("training_start",), "'training_start' needs year and semester", fix)
+        return None
+    year, sem = raw["year"], raw["semester"]
+    if not isinstance(year, int) or not 2020 <= year <= 2100:
+        chk.add(("training_start", "year"), f"training_start year {year!r} is not a school year", fix)
+        return None
+    if sem not in ("autumn", "spring"):
+        chk.add(("training_start", "semester"), f"training_start semester {sem!r} is not autumn or spring", fix)
+        return None
+    return {"year": year, "semester": sem}
+
+
 def _choices(raw, key: str, known: set, chk: _Checker) -> list[str]:
     if raw is None:
         return []
@@ -405,9 +424,10 @@ def load(path: Path) -> School:
     stages = set(data.vocabularies()["stages"]) | {"all"}
     parents = _choices(value.get("parents"), "parents", stages | _parent_ids(), chk)
     training = _choices(value.get("training"), "training", set(data.vocabularies()["roles"]), chk)
+    start = _training_start(value.get("training_start"), chk)
     if chk.problems:
         raise ProfileError(sorted(chk.problems, key=lambda p: p.line))
-    return School(path, name, grades, minutes, room, contacts, cal, parents, training, lines)
+    return School(path, name, grades, minutes, room, contacts, cal, parents, training, start, lines)
 
 
 def _parent_ids() -> set[str]:
@@ -452,11 +472,19 @@ def plan_problems(school: School, lib: Library) -> list[Problem]:
     for g in school.grades:
         for sem in ("autumn", "spring"):
             try:
-                planner.plan(shown, g, sem, school.calendar)
+                p = planner.plan(shown, g, sem, school.calendar)
             except planner.PlanError as exc:
                 message, _, fix = str(exc).partition(" — ")
                 out.append(Problem(school.path, school.line("calendar"), message,
                                    fix or "give the grade more teaching weeks, lower every_weeks or check the exam dates", rule="profile"))
+                continue
+            # Lessons moved out of their suggested weeks are shown on the plan with the reason;
+            # lessons with no lesson day left at all are a problem of the calendar.
+            if p.unplaced:
+                out.append(Problem(school.path, school.line("calendar"),
+                                   f"grade {g} {sem}: no lesson day left for {', '.join(l.id for l in p.unplaced)} "
+                                   f"(the calendar gives {len(p.entries)} lesson day(s) for {len(p.entries) + len(p.unplaced)} lessons)",
+                                   "give the grade more teaching weeks or check the exam dates", rule="profile"))
     return out
 
 

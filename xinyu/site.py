@@ -34,6 +34,22 @@ def t(lang: str, key: str, **kw) -> str:
     return value.format(**kw) if kw else value
 
 
+def md_text(text: str) -> str:
+    """Text from a content file inside Markdown, a table cell or a link's words (xinyu.escape)."""
+    return esc.md_cell(text)
+
+
+def join(lang: str, parts) -> str:
+    """A list in the language's way: 甲、乙 / A, B (data/strings.yml, list_sep)."""
+    return t(lang, "list_sep").join(parts)
+
+
+def zh_run(text: str, lang: str) -> str:
+    """Chinese words inside an English page (a clause of the plan, a quoted phrase), marked as
+    Chinese so that they are set and read as Chinese."""
+    return text if lang == "zh" else f'<span lang="zh-Hans">{text}</span>'
+
+
 def rel(from_uri: str, to_uri: str) -> str:
     """Relative link from one docs-space page to another."""
     return posixpath.relpath(to_uri, posixpath.dirname(from_uri) or ".")
@@ -47,7 +63,7 @@ def _front(meta: dict) -> str:
 
 def _weeks(weeks: list[int], lang: str) -> str:
     w = sorted(weeks)
-    span = f"{w[0]}–{w[-1]}" if len(w) > 1 and w[-1] - w[0] == len(w) - 1 else "、".join(map(str, w))
+    span = f"{w[0]}–{w[-1]}" if len(w) > 1 and w[-1] - w[0] == len(w) - 1 else join(lang, map(str, w))
     return t(lang, "week_n", weeks=span)
 
 
@@ -99,15 +115,39 @@ def download_link(path: str, text: str) -> str:
     return f'<a href="xinyu-download:{path}" download>{text}</a>'
 
 
+def download_button(path: str, text: str, primary: bool = False) -> str:
+    cls = "md-button md-button--primary" if primary else "md-button"
+    return f'<a class="{cls}" href="xinyu-download:{path}" download>{escape(text)}</a>'
+
+
 def lesson_downloads(item: Item, lang: str) -> str:
-    """Links to a lesson's Word 教案, each 学习单 and the 课件 (files made by xinyu.export)."""
-    from .export import lesson_docx_uri, slides_uri, worksheet_docx_uri
-    links = [download_link(lesson_docx_uri(item), t(lang, "word_lesson"))]
-    links += [download_link(worksheet_docx_uri(item, n), t(lang, "word_worksheet", n=n))
-              for n in range(1, len(item.worksheets) + 1)]
-    if item.format == 2:
-        links.append(download_link(slides_uri(item), t(lang, "slides")))
-    return " · ".join(links)
+    """The download buttons of a lesson or 班会微课 (files made by xinyu.export): the Word 教案,
+    each 学习单, the 课件 and the semester pack. One block of HTML for the first screen."""
+    from .export import classmeeting_docx_uri, lesson_docx_uri, pack_uri, slides_uri, worksheet_docx_uri
+    if item.kind == "classmeeting":
+        links = [download_button(classmeeting_docx_uri(item), t(lang, "word_classmeeting_short"), primary=True)]
+    else:
+        links = [download_button(lesson_docx_uri(item), t(lang, "word_lesson_short"), primary=True)]
+        links += [download_button(worksheet_docx_uri(item, n), t(lang, "word_worksheet", n=n))
+                  for n in range(1, len(item.worksheets) + 1)]
+        if item.format == 2:
+            links.append(download_button(slides_uri(item), t(lang, "slides")))
+    links.append(download_button(pack_uri(item.meta.grade, item.meta.semester), t(lang, "pack_short")))
+    label = escape(t(lang, "download"))
+    return f'<p class="xy-downloads" role="group" aria-label="{label}">' + " ".join(links) + "</p>"
+
+
+def breadcrumb(item: Item, lang: str) -> str:
+    """学段 › 年级 › 学期 above a lesson's title, each a link (Markdown links, so that MkDocs
+    makes them right for the served and the offline site)."""
+    m, src = item.meta, item.src_uri
+    stage = data.stage_of_grade(m.grade)
+    grade = rel(src, grade_uri(m.grade))
+    crumbs = [(data.label("stages", stage, lang), rel(src, "lessons/index.md")),
+              (data.label("grades", m.grade, lang), grade),
+              (data.label("semesters", m.semester, lang), f"{grade}#{m.semester}")]
+    links = ' <span aria-hidden="true">›</span> '.join(f"[{md_text(n)}]({u})" for n, u in crumbs)
+    return f'<nav class="xy-crumbs" aria-label="{escape(t(lang, "breadcrumb"))}" markdown="span">{links}</nav>'
 
 
 def ruby_html(text: str) -> str:
@@ -209,9 +249,6 @@ def _card(item: Item, lang: str, lib: Library | None = None) -> str:
         rows.append((t(lang, "topics"), " · ".join(f"[{data.label('topics', c, lang)}]({rel(src, topic_uri(c))})" for c in m.topics)))
         if m.moment:
             rows.append((t(lang, "moment"), data.label("moments", m.moment, lang)))
-        if lib is not None and lib.downloads:
-            from .export import classmeeting_docx_uri
-            rows.append((t(lang, "download"), download_link(classmeeting_docx_uri(item), t(lang, "word_classmeeting"))))
     elif item.kind == "parent":
         rows.append((t(lang, "parent_stage"), data.label("parent_stages", m.stage, lang)))
         rows.append((t(lang, "parent_semester"), data.label("parent_semesters", m.semester, lang)))
@@ -225,11 +262,9 @@ def _card(item: Item, lang: str, lib: Library | None = None) -> str:
         rows.append((t(lang, "types"), " · ".join(data.label("training_types", c, lang) for c in m.types)))
         rows.append((t(lang, "hours"), t(lang, "hours_n", n=f"{m.hours:g}")))
         rows.append((t(lang, "topics"), " · ".join(data.label("training_topics", c, lang) for c in m.topics)))
-    if item.kind == "lesson" and lib is not None and lib.downloads:
-        rows.append((t(lang, "download"), lesson_downloads(item, lang)))
-    if m.requirements:
+    if m.requirements and item.kind != "parent":       # parents read plain words, not the plan's codes
         rows.append((t(lang, "requirements"), " · ".join(f"[{r}]({rel(src, 'policy.md')}#{r.lower()})" for r in m.requirements)))
-    if m.sensitivity != "standard":
+    if m.sensitivity != "standard" and item.kind != "parent":
         rows.append((t(lang, "sensitivity"), data.label("sensitivity", m.sensitivity, lang)))
     lines = ["| | |", "|---|---|"] + [f"| **{k}** | {v} |" for k, v in rows]
     return "\n".join(lines) + "\n\n"
@@ -366,6 +401,19 @@ def render_parent_extra(item: Item, face: str, lang: str) -> str:
     return "".join(parts)
 
 
+def _parent_details(item: Item, lang: str) -> str:
+    """A parent module's details, after the reading, folded: in plain words, no plan codes."""
+    m, src = item.meta, item.src_uri
+    rows = [(t(lang, "parent_stage"), data.label("parent_stages", m.stage, lang)),
+            (t(lang, "parent_semester"), data.label("parent_semesters", m.semester, lang)),
+            (t(lang, "topics"), join(lang, (data.label("parent_topics", c, lang) for c in m.topics))),
+            (t(lang, "reading"), t(lang, "minutes", n=m.reading_minutes)),
+            (t(lang, "for_schools"), f"[{t(lang, 'session_link')}]({rel(src, session_uri(item))}) · "
+                                     f"[{t(lang, 'handout_link')}]({rel(src, handout_uri(item))})")]
+    body = "\n".join(f"- **{k}**{t(lang, 'colon')}{v}" for k, v in rows)
+    return _admonition("info", t(lang, "about_module"), body).replace("!!! info", "??? info", 1)
+
+
 def render_item(item: Item, lang: str, lib: Library | None = None) -> str:
     """The page for one lesson, parent module or training unit, in `lang`."""
     if item.kind == "overview":
@@ -376,20 +424,27 @@ def render_item(item: Item, lang: str, lib: Library | None = None) -> str:
     if lang == "zh":
         tags += [x for x in m.tags if x not in tags]
     front = {"title": title_of(item, lang), "description": m.summary, "tags": tags}
-    head = f"# {esc.md_inline(title_of(item, lang))}\n\n"
+    head = f"# {md_text(title_of(item, lang))}\n\n"
+    if item.kind in ("lesson", "classmeeting"):
+        head = breadcrumb(item, lang) + "\n\n" + head
     if lang == "en" and m.title_en:
         head += f"<p lang=\"zh-Hans\">{esc.html(m.title)}</p>\n\n"
     parts = [_front(front), head]
     if lang == "zh":
         parts.append(f"{esc.md_inline(m.summary)}\n\n")
+    if item.kind in ("lesson", "classmeeting") and lib is not None and lib.downloads:
+        parts.append(lesson_downloads(item, lang) + "\n\n")
     card = _card(item, lang, lib)
-    if lang == "zh":
+    if item.kind == "parent":
+        # Parents meet the reading first; the details follow it, folded, in plain words.
+        card = ""
+    if card and lang == "zh":
         # The summary table repeats the tags and names the neighbouring lessons: on the Chinese
         # site it stays out of search so that results point at a lesson's own words. (On the
         # English site it is what an untranslated lesson is found by.)
         card = f"<div markdown data-search-exclude>\n\n{card}</div>\n\n"
     parts.append(card)
-    if m.sensitivity == "high":
+    if m.sensitivity == "high" and item.kind != "parent":
         parts.append(_admonition("warning", t(lang, "sensitive_title"), t(lang, "sensitive_note", help=rel(item.src_uri, HELP))))
     parts.append(short_period_note(item, lang))
     translated = item.translation
@@ -400,6 +455,7 @@ def render_item(item: Item, lang: str, lib: Library | None = None) -> str:
             parts.append(read(translated).body.strip() + "\n\n")
         else:
             parts.append(_chinese(reading, lang))
+        parts.append(_parent_details(item, lang))
     elif lang == "en" and translated:
         from .document import read
         parts.append(read(translated).body.strip() + "\n\n")
@@ -415,17 +471,31 @@ def render_item(item: Item, lang: str, lib: Library | None = None) -> str:
 # --------------------------------------------------------------------------- index pages
 
 def _lesson_rows(lessons: list[Item], from_uri: str, lang: str, with_grade: bool = False, numbered: bool = False) -> str:
-    head = (["#"] if numbered else []) + ([t(lang, "grade")] if with_grade else []) + [t(lang, "weeks"), t(lang, "lesson"), t(lang, "topics"), t(lang, "moment")]
+    """The lessons as a table. `with_grade` (topic pages) adds 学段, 年级 and 学期 columns."""
+    head = (["#"] if numbered else []) + ([t(lang, "stage"), t(lang, "grade"), t(lang, "semester")] if with_grade else []) + \
+        [t(lang, "weeks"), t(lang, "lesson"), t(lang, "topics"), t(lang, "moment")]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for n, i in enumerate(lessons, start=1):
         m = i.meta
-        cells = ([str(n)] if numbered else []) + ([data.label("grades", m.grade, lang)] if with_grade else []) + [
-            _weeks(m.weeks, lang), f"[{esc.md_cell(title_of(i, lang))}]({rel(from_uri, i.src_uri)})",
-            esc.md_cell("、".join(data.label("topics", c, lang) for c in m.topics)),
+        where = [data.label("stages", data.stage_of_grade(m.grade), lang), data.label("grades", m.grade, lang),
+                 data.label("semesters", m.semester, lang)] if with_grade else []
+        cells = ([str(n)] if numbered else []) + where + [
+            _weeks(m.weeks, lang), f"[{md_text(title_of(i, lang))}]({rel(from_uri, i.src_uri)})",
+            esc.md_cell(join(lang, (data.label("topics", c, lang) for c in m.topics))),
             esc.md_cell(data.label("moments", m.moment, lang)) if m.moment else "",
         ]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n\n"
+
+
+def stage_filter(lang: str) -> str:
+    """Buttons that show one stage's rows of the table below (docs/assets/javascripts/filter.js;
+    hidden until the script runs, so without it the whole table simply shows)."""
+    buttons = [f'<button type="button" data-value="" aria-pressed="true">{escape(t(lang, "all_stages"))}</button>']
+    buttons += [f'<button type="button" data-value="{escape(data.label("stages", s, lang))}" aria-pressed="false">{escape(data.label("stages", s, lang))}</button>'
+                for s in data.vocabularies()["stages"]]
+    return (f'<div class="xy-filter" data-column="1" role="group" aria-label="{escape(t(lang, "stage"))}" hidden>'
+            f'<span>{escape(t(lang, "stage"))}{escape(t(lang, "colon"))}</span>' + "".join(buttons) + "</div>\n\n")
 
 
 def grade_page(lib: Library, grade: int, lang: str) -> str:
@@ -435,7 +505,7 @@ def grade_page(lib: Library, grade: int, lang: str) -> str:
     parts.append(f"[{t(lang, 'plan_link')}]({rel(uri, plan_uri(grade))})\n\n")
     for sem in data.vocabularies()["semesters"]:
         lessons = lib.semester_lessons(grade, sem)
-        parts.append(f"## {data.label('semesters', sem, lang)}\n\n")
+        parts.append(f"## {data.label('semesters', sem, lang)} {{#{sem}}}\n\n")
         overview = lib.overview(grade, sem)
         if overview:
             parts.append(f"[{esc.md_inline(title_of(overview, lang))}]({rel(uri, overview.src_uri)})\n\n")
@@ -489,7 +559,7 @@ def topic_page(lib: Library, code: str, lang: str) -> str:
     title = data.label("topics", code, lang)
     lessons = [i for i in lib.lessons if code in i.meta.topics]
     parts = [_front({"title": title}), f"# {title}\n\n", f"## {t(lang, 'lessons_of_topic')}\n\n"]
-    parts.append(_lesson_rows(lessons, uri, lang, with_grade=True) if lessons else t(lang, "none_yet") + "\n")
+    parts.append(stage_filter(lang) + _lesson_rows(lessons, uri, lang, with_grade=True) if lessons else t(lang, "none_yet") + "\n")
     return "".join(parts)
 
 
@@ -546,7 +616,8 @@ def coverage_page(lib: Library, lang: str, problems=None) -> str:
     topics = list(data.vocabularies()["topics"])
     rows = coverage.grade_topic_matrix(lib)
     top = max([1] + [r[code] for r in rows for code in topics])
-    html = ['<table class="heatmap"><thead><tr><th scope="col">' + ("年级" if zh else "Grade") + "</th>"]
+    region = "年级 × 主题" if zh else "Grades × topics"
+    html = [f'<div class="xy-scroll" tabindex="0" role="region" aria-label="{region}"><table class="heatmap"><thead><tr><th scope="col">' + ("年级" if zh else "Grade") + "</th>"]
     html += [f'<th scope="col">{esc.html(data.label("topics", code, lang))}</th>' for code in topics] + ["</tr></thead><tbody>"]
     for r in rows:
         html.append(f'<tr><th scope="row">{esc.html(data.label("grades", r["grade"], lang))}</th>')
@@ -554,24 +625,24 @@ def coverage_page(lib: Library, lang: str, problems=None) -> str:
             level = 0 if r[code] == 0 else min(4, 1 + (3 * r[code]) // top)
             html.append(f'<td class="heat-{level}">{r[code]}</td>')
         html.append("</tr>")
-    parts.append("".join(html) + "</tbody></table>\n\n")
+    parts.append("".join(html) + "</tbody></table></div>\n\n")
 
     parts.append("## 要求清单\n\n" if zh else "## The requirements\n\n")
     for r in results:
         parts.append(f"### {r.id}\n\n")
-        parts.append(f"**{STATUS[r.status][0 if zh else 1]}** · {r.clause} 「{r.phrase}」 — {r.summary[lang]}\n\n")
+        parts.append(f"**{STATUS[r.status][0 if zh else 1]}** · {zh_run(f'{r.clause} 「{r.phrase}」', lang)} — {r.summary[lang]}\n\n")
         if r.note:
             parts.append(r.note[lang] + "\n\n")
         missing = [c for c in r.cells if not c.ok]
         if missing:
             label = "尚缺" if zh else "Still missing"
             parts.append(label + t(lang, "colon"))
-            parts.append("；".join(f"{c.label[lang]} {c.have}/{c.need}{' ＊' if c.policy else ''}" for c in missing[:12]))
+            parts.append(t(lang, "semicolon").join(f"{c.label[lang]} {c.have}/{c.need}{' ＊' if c.policy else ''}" for c in missing[:12]))
             parts.append(("；等" if zh else "; and more") if len(missing) > 12 else "")
             parts.append("\n\n")
         if r.items:
             label = "计入的内容" if zh else "Counted"
-            links = "、".join(_item_link(i, lib, uri, lang) for i in r.items[:40])
+            links = join(lang, (_item_link(i, lib, uri, lang) for i in r.items[:40]))
             more = (f"（另有 {len(r.items) - 40} 项）" if zh else f" (and {len(r.items) - 40} more)") if len(r.items) > 40 else ""
             parts.append(f"{label}{t(lang, 'colon')}{links}{more}\n\n")
 
@@ -608,27 +679,31 @@ def plan_page(lib: Library, grade: int, lang: str) -> str:
                      (f"Psychology lessons on the school's calendar ({esc.md_inline(cal['name']['en'])}), {minutes} minutes each. The calendar is part of "
                       f"the school's profile (see [Hosting and offline use]({rel(uri, 'it.md')})).\n\n"))
     else:
-        parts.append((f"按默认校历（{esc.md_inline(cal['name']['zh'])}）每两周一节排出的心理课。各校考试日期不同，标注“假设”的日期请按本校校历修改，"
-                      "再用 `scripts/plan.py --calendar 本校校历.yml` 生成本校计划。\n\n") if zh else
-                     (f"Psychology lessons every two weeks on the default calendar ({esc.md_inline(cal['name']['en'])}). Exam dates differ by school: "
-                      "replace the ones marked as assumed with your school's and run `scripts/plan.py --calendar your-calendar.yml`.\n\n"))
+        parts.append((f"按默认校历（{esc.md_inline(cal['name']['zh'])}）把每节课排在它的建议周次里，顺序与年级页、教案页和学期资料包相同。各校考试日期不同，标注“假设”的日期请按本校校历修改，"
+                      "再用 `scripts/plan.py --calendar 本校校历.yml` 生成本校计划；某节课的建议周次在本校校历上没有课时（放假或考试）时，计划会把它移到最近的空余课时并写明原因。\n\n") if zh else
+                     (f"Each lesson in its suggested weeks on the default calendar ({esc.md_inline(cal['name']['en'])}), in the same order as the grade page, the lesson pages and the semester pack. Exam dates differ by school: "
+                      "replace the ones marked as assumed with your school's and run `scripts/plan.py --calendar your-calendar.yml`; a lesson whose suggested weeks have no lesson day on your calendar (a holiday or an exam) is moved to the nearest free one, with the reason.\n\n"))
     for p in plans:
         sem = data.label("semesters", p.semester, lang)
         parts.append(f"## {sem}\n\n")
         stem = f"grade-{grade:02d}-{p.semester}"
         parts.append((f"下载：[Excel 表格（CSV）]({stem}.csv) · [日历文件（.ics）]({stem}.ics)\n\n") if zh else
                      (f"Download: [spreadsheet (CSV)]({stem}.csv) · [calendar (.ics)]({stem}.ics)\n\n"))
-        head = ["周次", "日期", "课题", "关键节点"] if zh else ["Week", "Date", "Lesson", "Key moment"]
-        parts.append("| " + " | ".join(head) + " |\n|---|---|---|---|\n")
+        head = ["#", "周次", "日期", "课题", t(lang, "weeks"), "关键节点"] if zh else ["#", "Week", "Date", "Lesson", t(lang, "weeks"), "Key moment"]
+        parts.append("| " + " | ".join(head) + " |\n|---|---|---|---|---|---|\n")
+        order = {l.id: n for n, l in enumerate(lib.semester_lessons(grade, p.semester), start=1)}
         for e in p.entries:
             day = f"{e.date.month}月{e.date.day}日（周{WEEKDAYS_ZH[e.date.weekday()]}）" if zh else e.date.strftime("%a %d %b %Y")
-            lesson = f"[{esc.md_cell(title_of(e.lesson, lang))}]({rel(uri, e.lesson.src_uri)})" if e.lesson else ("空余课时" if zh else "free slot")
-            moment = data.label("moments", e.lesson.meta.moment, lang) if e.lesson and e.lesson.meta.moment else ""
-            parts.append(f"| {e.week} | {day} | {lesson} | {moment} |\n")
+            lesson = f"[{md_text(title_of(e.lesson, lang))}]({rel(uri, e.lesson.src_uri)})"
+            moment = data.label("moments", e.lesson.meta.moment, lang) if e.lesson.meta.moment else ""
+            parts.append(f'| {order[e.lesson.id]} | <span class="xy-week">{e.week}</span> | {day} | {lesson} | {_weeks(e.lesson.meta.weeks, lang)} | {moment} |\n')
+        if p.moved:
+            parts.append(("\n不在建议周次内：" if zh else "\nOutside their suggested weeks: ") +
+                         t(lang, "list_sep").join(f"[{md_text(title_of(l, lang))}]({rel(uri, l.src_uri)})" for l, _ in p.moved) + "\n")
         if p.unplaced:
             parts.append(("\n本学期课时不足，未排入：" if zh else "\nNo lesson day left for: ") +
-                         "、".join(f"[{esc.md_inline(title_of(l, lang))}]({rel(uri, l.src_uri)})" for l in p.unplaced) + "\n")
-        exams = "；".join(f"{esc.md_inline(w.name[lang] if isinstance(w.name, dict) else w.name)} {w.start}–{w.end}{('（假设）' if zh else ' (assumed)') if w.assumed else ''}"
+                         join(lang, (f"[{md_text(title_of(l, lang))}]({rel(uri, l.src_uri)})" for l in p.unplaced)) + "\n")
+        exams = t(lang, "semicolon").join(f"{esc.md_inline(w.name[lang] if isinstance(w.name, dict) else w.name)} {w.start}–{w.end}{('（假设）' if zh else ' (assumed)') if w.assumed else ''}"
                          for w in p.exams)
         if exams:
             parts.append(("\n考试：" if zh else "\nExams: ") + exams + "\n")
@@ -666,7 +741,61 @@ def generated_downloads(lib: Library) -> dict[str, bytes]:
             p = planner.plan(lib, g, s, cal)
             out[f"plans/grade-{g:02d}-{s}.csv"] = planner.to_csv(p)
             out[f"plans/grade-{g:02d}-{s}.ics"] = planner.to_ics(p)
+    from .training import roster_template
+    out[ROSTER_TEMPLATE] = roster_template()
     return out
+
+
+ROSTER_TEMPLATE = "training/roster-template.xlsx"
+
+
+def _json_in_html(value) -> str:
+    """JSON to place inside <script type="application/json">: nothing in it can end the element."""
+    import json
+    return json.dumps(value, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def coordinator_tool(lib: Library, page_uri: str, lang: str) -> str:
+    """The coordinator's page: start semester, roster (file or paste), assignments and sign-in
+    sheets, computed in the browser by docs/assets/javascripts/assign.js from the rules
+    xinyu.training.rules gives it here (the same data scripts/assign.py uses)."""
+    from .training import rules
+    L = dict(t(lang, "coordinator"))
+    L["colon"], L["list_sep"] = t(lang, "colon"), t(lang, "list_sep")
+    e = lambda key: escape(L[key])
+    sems = "".join(f'<option value="{n}">{escape(s[lang])}</option>' for n, s in enumerate(rules(lib)["semesters"], start=1))
+    return "\n".join([
+        '<div id="xy-assign" class="xy-assign">',
+        f'<script type="application/json" id="xy-assign-rules">{_json_in_html(rules(lib))}</script>',
+        f'<script type="application/json" id="xy-assign-labels">{_json_in_html(L)}</script>',
+        f'<h2 id="start">{e("step_start")}</h2>',
+        f'<p>{e("start_intro")}</p>',
+        '<p class="xy-assign-row">'
+        f'<label for="xy-assign-start-year">{e("start_year")}</label> <select id="xy-assign-start-year"></select> '
+        f'<label for="xy-assign-start-term">{e("start_term")}</label> <select id="xy-assign-start-term">'
+        f'<option value="0">{e("autumn")}</option><option value="1">{e("spring")}</option></select></p>',
+        '<p class="xy-assign-now" id="xy-assign-now" role="status"></p>',
+        f'<p class="xy-assign-row"><label for="xy-assign-semester">{e("semester")}</label> <select id="xy-assign-semester">{sems}</select></p>',
+        '<div id="xy-assign-units"></div>',
+        f'<h2 id="roster">{e("step_roster")}</h2>',
+        f'<p>{e("roster_intro")}</p>',
+        f'<p>{download_button(ROSTER_TEMPLATE, L["template"], primary=True)}</p>',        # made relative as the page is written
+        f'<p class="xy-assign-row"><label for="xy-assign-file">{e("pick")}</label> <input type="file" id="xy-assign-file" accept=".xlsx,.xlsm,.csv,.txt"></p>',
+        f'<p><label for="xy-assign-paste">{e("paste")}</label></p>',
+        '<textarea id="xy-assign-paste" rows="5" class="xy-assign-paste"></textarea>',
+        f'<p><button type="button" class="md-button" id="xy-assign-paste-go">{e("paste_go")}</button></p>',
+        '<div id="xy-assign-problems" class="admonition failure" role="alert" hidden></div>',
+        '<div id="xy-assign-result" hidden>',
+        f'<h2 id="result">{e("step_result")}</h2>',
+        '<p id="xy-assign-summary" role="status"></p>',
+        f'<p class="xy-assign-row"><a class="md-button" id="xy-assign-csv" download="培训安排.csv">{e("csv")}</a> '
+        f'<button type="button" class="md-button md-button--primary" id="xy-assign-print-all">{e("print_all")}</button></p>',
+        f'<div class="xy-scroll" tabindex="0" role="region" aria-label="{e("step_result")}"><table id="xy-assign-table"></table></div>',
+        f'<h2 id="sign-in">{e("sheets")}</h2>',
+        '<div id="xy-assign-sheets" class="xy-signins"></div>',
+        "</div>",
+        "</div>",
+    ]) + "\n"
 
 
 FINDER = "lessons/finder.md"
@@ -876,11 +1005,11 @@ def requirement_list(lib: Library, page_uri: str, lang: str) -> str:
     out = []
     for r in data.requirements():
         out.append(f"### {r['id']}\n")
-        out.append(f"**{r['clause']}** 「{r['phrase']}」 — {r['summary'][lang]}\n")
+        out.append(zh_run(f"**{r['clause']}** 「{r['phrase']}」", lang) + f" — {r['summary'][lang]}\n")
         serving = [i for i in lib.lessons + lib.parents + lib.training if r["id"] in i.meta.requirements]
         label = "本库中对应的内容" if lang == "zh" else "Served in this library by"
         if serving:
-            links = "、".join(f"[{esc.md_inline(title_of(i, lang))}]({rel(page_uri, i.src_uri)})" for i in serving)
+            links = join(lang, (f"[{md_text(title_of(i, lang))}]({rel(page_uri, i.src_uri)})" for i in serving))
             out.append(f"{label}{t(lang, 'colon')}{links}\n")
         else:
             out.append("本库中暂无对应内容。\n" if lang == "zh" else "Nothing in the library serves it yet.\n")
@@ -917,30 +1046,41 @@ def vocabulary_tables(lang: str) -> str:
     return "\n".join(out) + "\n"
 
 
+def short_title(item: Item, lang: str) -> str:
+    """A title's head, before its colon (孩子上初一了：陪他迈过… → 孩子上初一了), for compact lists."""
+    title = title_of(item, lang)
+    head = re.split(r"：|: ", title, maxsplit=1)[0]
+    return head if len(head) >= 4 else title
+
+
 def parents_by_stage(lib: Library, page_uri: str, lang: str) -> str:
-    """The family section's table: each school stage by semester, then modules for any time."""
-    head = [t(lang, "stage"), data.label("parent_semesters", "autumn", lang), data.label("parent_semesters", "spring", lang)]
-    lines = ["| " + " | ".join(head) + " |", "|---|---|---|"]
-    link = lambda m: f"[{esc.md_cell(title_of(m, lang))}]({rel(page_uri, m.src_uri)})"
+    """The family section's stage × semester list: one line per school stage, the semesters in
+    it (short titles, so that it stays short on a phone; the full titles are in the list of all
+    modules and in each link's title)."""
+    out = []
+    link = lambda m: f'[{md_text(short_title(m, lang))}]({rel(page_uri, m.src_uri)} "{md_text(title_of(m, lang)).replace(chr(34), "&quot;")}")'
     for stage, st in data.vocabularies()["stages"].items():
         if not set(st["grades"]) & set(data.grades()):
             continue
         cells = []
         for sem in ("autumn", "spring"):
             mods = [m for m in lib.parents if m.meta.stage == stage and m.meta.semester in (sem, "any")]
-            cells.append("<br>".join(link(m) for m in mods) or "—")
-        lines.append(f"| {data.label('stages', stage, lang)} | " + " | ".join(cells) + " |")
-    return "\n".join(lines) + "\n"
+            if mods:
+                cells.append(f"{data.label('parent_semesters', sem, lang)} " + join(lang, (link(m) for m in mods)))
+        if cells:
+            out.append(f"- **{data.label('stages', stage, lang)}**{t(lang, 'colon')}" + t(lang, "semicolon").join(cells))
+    return '<div class="xy-stages" markdown>\n\n' + "\n".join(out) + "\n\n</div>\n"
 
 
 def parents_by_worry(lib: Library, page_uri: str, lang: str) -> str:
-    """“我的孩子……”: each worry with the modules on it."""
+    """“我的孩子……”: each worry as one link, to the module written about it (a topic module
+    first), so that the list fits the first screen of a phone."""
     out = []
     for code, entry in data.vocabularies()["parent_topics"].items():
-        mods = [m for m in lib.parents if code in m.meta.topics]
+        mods = sorted((m for m in lib.parents if code in m.meta.topics),
+                      key=lambda m: (not m.id.startswith("p-topic-"), m.meta.topics.index(code), m.id))
         if mods:
-            links = "、".join(f"[{esc.md_inline(title_of(m, lang))}]({rel(page_uri, m.src_uri)})" for m in mods)
-            out.append(f"- **{entry['worry'][lang]}**" + t(lang, "colon") + links)
+            out.append(f"- [{md_text(entry['worry'][lang])}]({rel(page_uri, mods[0].src_uri)})")
     return "\n".join(out) + "\n"
 
 
@@ -959,7 +1099,7 @@ def learning_paths(lib: Library, page_uri: str, lang: str) -> str:
         if role != "all-staff":
             out.append(("在全体教职工单元之外，还要学：" if lang == "zh" else "On top of the all-staff units:") + "\n")
         for sem, ids in zip(sems, path):
-            links = "、".join(f"[{esc.md_inline(title_of(units[u], lang))}]({rel(page_uri, units[u].src_uri)})" for u in ids if u in units)
+            links = join(lang, (f"[{md_text(title_of(units[u], lang))}]({rel(page_uri, units[u].src_uri)})" for u in ids if u in units))
             out.append(f"- **{sem}**" + t(lang, "colon") + (links or "—"))
         out.append("")
     return "\n".join(out) + "\n"
@@ -988,6 +1128,7 @@ def markers(lib: Library, page_uri: str, lang: str) -> dict[str, callable]:
         "training-units": lambda: item_list(lib.training, page_uri, lang),
         "learning-paths": lambda: learning_paths(lib, page_uri, lang),
         "training-matrix": lambda: training_matrix(lib, page_uri, lang),
+        "coordinator": lambda: coordinator_tool(lib, page_uri, lang),
         "requirements": lambda: requirement_list(lib, page_uri, lang),
         "schema": lambda: schema_tables(lang),
         "vocabularies": lambda: vocabulary_tables(lang),
@@ -1005,3 +1146,39 @@ def fill_markers(markdown: str, lib: Library, page_uri: str, lang: str) -> str:
         value = table[name]()
         markdown = re.sub(rf"<!--\s*xinyu:{name}\s*-->", lambda _m: value, markdown)
     return markdown
+
+
+# --------------------------------------------------------------------------- phone numbers
+
+_TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)[^>]*>|<!--.*?-->", re.S)
+_SKIP = {"a", "script", "style", "code", "pre", "textarea", "title", "head", "button", "option"}
+
+
+@data.cached
+def _phone_pattern():
+    numbers = sorted({str(c["phone"]) for c in data.contacts() if c.get("verified") and c.get("phone")}, key=len, reverse=True)
+    if not numbers:
+        return None
+    return re.compile(r"(?<![0-9A-Za-z.:])(" + "|".join(re.escape(n) for n in numbers) + r")(?![0-9])")
+
+
+def link_phones(html: str) -> str:
+    """Every verified phone number of data/contacts.yml in a page's text becomes a `tel:` link
+    (tap to call on a phone). Text inside links, code, scripts and the head is left alone."""
+    pattern = _phone_pattern()
+    if pattern is None:
+        return html
+    out, depth, pos = [], {k: 0 for k in _SKIP}, 0
+    for m in _TAG.finditer(html):
+        text = html[pos:m.start()]
+        if text and not any(depth.values()):
+            text = pattern.sub(r'<a class="xy-tel" href="tel:\1">\1</a>', text)
+        out.append(text)
+        out.append(m.group(0))
+        name = (m.group(2) or "").lower()
+        if name in _SKIP and not m.group(0).endswith("/>"):
+            depth[name] = max(0, depth[name] + (-1 if m.group(1) else 1))
+        pos = m.end()
+    tail = html[pos:]
+    out.append(pattern.sub(r'<a class="xy-tel" href="tel:\1">\1</a>', tail) if not any(depth.values()) else tail)
+    return "".join(out)

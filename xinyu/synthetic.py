@@ -102,8 +102,6 @@ def lesson_from(template, i: int, rng: random.Random, vocab: list[str]) -> tuple
             meta[key] = [_scramble(str(v), rng, vocab) for v in meta[key]]
     if isinstance(meta.get("objectives"), dict):
         meta["objectives"] = {k: _scramble(str(v), rng, vocab) for k, v in meta["objectives"].items()}
-    if isinstance(meta.get("tags"), list):
-        meta["tags"] = [say("", 4) for _ in meta["tags"]]
     body_lines = template.doc.body.split("\n")
     fence = None
     out = []
@@ -133,10 +131,38 @@ def lesson_from(template, i: int, rng: random.Random, vocab: list[str]) -> tuple
     return f"lessons/grade-{template.meta.grade:02d}/{lesson_id}.md", f"---\n{front}---\n\n" + "\n".join(out).lstrip("\n")
 
 
+# A library several times today's cannot keep one schedule: a semester has about 18 weeks and
+# a grade about eight lessons in it. A synthetic lesson keeps its model's weeks (a variant of it),
+# so the copy the benchmark builds reports the overlaps as warnings (`tolerate_schedule`).
+SCHEDULE_RULE = "schedule"
+
+
+def tolerate_schedule(root: Path) -> None:
+    """In the project copy at `root` (never the project itself), make the checker's findings of
+    the schedule rule warnings; the rule still runs, so its cost is measured."""
+    path = root / "xinyu" / "checks.py"
+    path.write_text(path.read_text(encoding="utf-8") + '''
+
+# --- benchmark copy (xinyu/synthetic.py, tolerate_schedule): schedule findings are warnings ---
+_rule_schedule = rule_schedule
+
+
+def rule_schedule(lib, ctx):
+    out = _rule_schedule(lib, ctx)
+    for p in out:
+        p.level = "warning"
+    return out
+
+
+LIBRARY_RULES = [rule_schedule if r is _rule_schedule else r for r in LIBRARY_RULES]
+''', encoding="utf-8")
+
+
 def add_lessons(root: Path, n: int, seed: int = 2025, rounds: int = 6) -> int:
     """Write `n` synthetic lessons into the project copy at `root`, made from its own lessons in
-    turn, and check them: any that the checker refuses is made again with other words. Returns n;
-    raises RuntimeError naming the problems if some still fail."""
+    turn, and check them: any that the checker refuses (other than for the schedule, see
+    SCHEDULE_RULE) is made again with other words. Returns n; raises RuntimeError naming the
+    problems if some still fail."""
     if n <= 0:
         return 0
     from .checks import check
@@ -149,7 +175,7 @@ def add_lessons(root: Path, n: int, seed: int = 2025, rounds: int = 6) -> int:
             rel, text = lesson_from(templates[i % len(templates)], i, rng, vocab)
             paths[i] = root / rel
             paths[i].write_text(text, encoding="utf-8")
-        problems = [p for p in check(load(root), root=root) if p.level == "error"]
+        problems = [p for p in check(load(root), root=root) if p.level == "error" and p.rule != SCHEDULE_RULE]
         bad = {p.path.resolve() for p in problems}
         todo = [i for i in paths if paths[i].resolve() in bad]
         if not todo:

@@ -20,7 +20,16 @@ from .content import Item, Library, Problem
 from .escape import csv_cell
 from .paths import DATA
 
-ROLE_SPLIT = re.compile(r"[、，,；;/\s]+")
+
+
+@data.cached
+def roster_rules() -> dict:
+    """data/assign.yml: the headers, the role separator and every message of the roster check."""
+    return data.load_yaml("assign.yml")
+
+
+def message(key: str, **kw) -> str:
+    return roster_rules()["messages"][key].format(**kw)
 
 
 class RosterError(ValueError):
@@ -160,7 +169,7 @@ def _rows(path: Path) -> list[list[str]]:
         except UnicodeDecodeError:
             continue
     else:
-        raise RosterError(path, ["the file is neither UTF-8 nor GB18030 text; save it from Excel as CSV (UTF-8)"])
+        raise RosterError(path, [message("not_text")])
     first = text.lstrip("\ufeff").split("\n", 1)[0]
     delimiter = max((",", "\t", ";", "，"), key=first.count)     # Excel saves commas; some tools tabs or semicolons
     return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
@@ -175,51 +184,102 @@ def _role_codes() -> dict[str, str]:
 
 
 def read_roster(path: Path) -> list[Person]:
-    rows = _rows(Path(path))
+    return roster_from_rows(_rows(Path(path)), path)
+
+
+def roster_from_rows(rows: list[list[str]], path="roster") -> list[Person]:
+    """People from a roster's rows (the first is the header). The coordinator's page does the
+    same in the browser with the same rules and messages (rules(), docs/assets/javascripts/assign.js)."""
+    cfg = roster_rules()
+    h = cfg["headers"]
+    split = re.compile(cfg["role_split"])
+    joiner = cfg["roles_joiner"]
     if not rows:
-        raise RosterError(path, ["the file is empty — put the headers 姓名、角色 (and 工号、部门) in the first row and one person per row"])
-    head = rows[0]
-    missing = [h for h in ("姓名", "角色") if h not in head]
+        raise RosterError(path, [message("empty")])
+    head = [c.strip() for c in rows[0]]
+    missing = [x for x in (h["name"], h["roles"]) if x not in head]
     if missing:
-        raise RosterError(path, [f"第1行：缺少表头“{'”“'.join(missing)}”——表头应包括 姓名、角色（可选：工号、部门）"])
-    col = {h: head.index(h) for h in ("姓名", "角色", "工号", "部门") if h in head}
+        raise RosterError(path, [message("missing_headers", missing="”“".join(missing))])
+    col = {key: head.index(h[key]) for key in ("name", "roles", "staff_id", "department") if h[key] in head}
     codes = _role_codes()
-    known = "、".join(e["zh"] for e in data.vocabularies()["roles"].values())
+    known = joiner.join(e["zh"] for e in data.vocabularies()["roles"].values())
     people, problems, seen = [], [], {}
     for n, row in enumerate(rows[1:], start=2):
-        if not any(row):
+        if not any(str(c).strip() for c in row):
             continue
-        if len(row) < len(head) and any(row[len(row):]):
-            problems.append(f"第{n}行：列数不对")
-        cell = lambda h: row[col[h]].strip() if h in col and col[h] < len(row) else ""
-        name, roles_text = cell("姓名"), cell("角色")
+        cell = lambda key: str(row[col[key]]).strip() if key in col and col[key] < len(row) else ""
+        name, roles_text = cell("name"), cell("roles")
         if not name:
-            problems.append(f"第{n}行：没有姓名")
+            problems.append(message("no_name", row=n))
             continue
         if not roles_text:
-            problems.append(f"第{n}行（{name}）：没有角色——请填写：{known}")
+            problems.append(message("no_role", row=n, name=name, known=known))
             continue
         roles, bad = ["all-staff"], []
-        for r in filter(None, ROLE_SPLIT.split(roles_text)):
+        for r in filter(None, split.split(roles_text)):
             if r in codes:
                 if codes[r] not in roles:
                     roles.append(codes[r])
             else:
                 bad.append(r)
         if bad:
-            problems.append(f"第{n}行（{name}）：角色“{'、'.join(bad)}”不认识——请使用：{known}")
+            problems.append(message("unknown_role", row=n, name=name, roles=joiner.join(bad), known=known))
             continue
-        person = Person(n, name, cell("工号"), roles, cell("部门"))
+        person = Person(n, name, cell("staff_id"), roles, cell("department"))
         if person.key in seen:
-            problems.append(f"第{n}行（{name}）：与第{seen[person.key]}行重复——同一个人只列一次，多个角色用顿号隔开")
+            problems.append(message("duplicate", row=n, name=name, first=seen[person.key]))
             continue
         seen[person.key] = n
         people.append(person)
     if problems:
         raise RosterError(path, problems)
     if not people:
-        raise RosterError(path, ["没有任何人员行——在表头下面每行写一位教职工"])
+        raise RosterError(path, [message("nobody")])
     return people
+
+
+def rules(lib: Library) -> dict:
+    """Everything the coordinator's page needs to do what scripts/assign.py does, as data: the
+    roster rules and messages (data/assign.yml), the six semesters and each role's path
+    (data/learning-paths.yml), the role names and aliases, and each unit's title and hours."""
+    cfg = paths_file()
+    roles = {code: {"zh": e["zh"], "en": e.get("en", e["zh"]), "names": [e["zh"], *e.get("aliases", [])]}
+             for code, e in data.vocabularies()["roles"].items()}
+    units = {u.id: {"zh": u.meta.title, "en": u.meta.title_en or u.meta.title, "hours": u.meta.hours, "uri": u.src_uri}
+             for u in lib.training}
+    school = data.profile()
+    start = getattr(school, "training_start", None) if school else None
+    return {"roster": roster_rules(), "semesters": cfg["semesters"], "paths": cfg["paths"], "roles": roles, "units": units,
+            "start": start}
+
+
+def roster_template() -> bytes:
+    """The roster to fill in (Excel): the header row, an example row to overwrite, and the role
+    names as a drop-down in the 角色 column (several roles may still be typed, separated by 、)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+    h = roster_rules()["headers"]
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "教职工名单"
+    ws.append([h["name"], h["staff_id"], h["department"], h["roles"]])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="E0F2F1")
+    for col, width in zip("ABCD", (12, 12, 16, 28)):
+        ws.column_dimensions[col].width = width
+    names = [e["zh"] for e in data.vocabularies()["roles"].values()]
+    dv = DataValidation(type="list", formula1='"' + ",".join(names) + '"', allow_blank=True,
+                        showErrorMessage=False, showInputMessage=True,
+                        promptTitle=h["roles"], prompt="从列表中选一个角色；有几个角色时直接输入，用顿号隔开，如：班主任、学科教师")
+    ws.add_data_validation(dv)
+    dv.add("D2:D1000")
+    ws.freeze_panes = "A2"
+    import io as _io
+    buf = _io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
 
 
 def read_completions(path: Path, people: list[Person], lib: Library) -> dict[str, set[str]]:
@@ -267,7 +327,7 @@ def assign(people: list[Person], lib: Library, semester: int) -> list[Assignment
 
 
 def role_names(person: Person) -> str:
-    return "、".join(data.label("roles", r) for r in person.roles if r != "all-staff") or data.label("roles", "all-staff")
+    return roster_rules()["roles_joiner"].join(data.label("roles", r) for r in person.roles if r != "all-staff") or data.label("roles", "all-staff")
 
 
 def assignments_csv(assignments: list[Assignment], semester: int) -> bytes:
@@ -288,13 +348,14 @@ def sign_in_docx(unit: Item, people: list[Person], semester: int) -> bytes:
     from .export import _para, _runs, _set_cell, _shade, _widths, new_document, to_bytes
     doc = new_document()
     title = _para(doc, "Title")
-    _runs(title, f"培训签到表：{unit.meta.title}")
+    sheet = roster_rules()["sign_in"]
+    _runs(title, sheet["title"].format(unit=unit.meta.title))
     label = paths_file()["semesters"][semester - 1]["zh"]
     p = doc.add_paragraph()
-    _runs(p, f"**学期**：{label}　**学时**：{unit.meta.hours:g}　**日期**：________　**地点**：________　**主持人**：________")
+    _runs(p, sheet["line"].format(semester=label, hours=f"{unit.meta.hours:g}"))
     table = doc.add_table(rows=1 + len(people), cols=5)
     table.style = "Table Grid"
-    for i, h in enumerate(("序号", "姓名", "部门／角色", "签到", "签退")):
+    for i, h in enumerate(sheet["columns"]):
         _set_cell(table.rows[0].cells[i], h, bold=True, center=True)
         _shade(table.rows[0].cells[i])
     for r, person in enumerate(people, start=1):
@@ -304,8 +365,8 @@ def sign_in_docx(unit: Item, people: list[Person], semester: int) -> bytes:
         _set_cell(cells[2], "／".join(x for x in (person.department, role_names(person)) if x))
     _widths(table, (Cm(1.3), Cm(3.2), Cm(5.0), Cm(3.5), Cm(3.5)))
     doc.add_paragraph()
-    _runs(doc.add_paragraph(), "本表只用于记录培训出勤，请妥善保管，不外传。")
-    return to_bytes(doc, f"培训签到表：{unit.meta.title}")
+    _runs(doc.add_paragraph(), sheet["note"])
+    return to_bytes(doc, sheet["title"].format(unit=unit.meta.title))
 
 
 def outstanding(people: list[Person], lib: Library, semester: int, done: dict[str, set[str]]) -> list[tuple[Person, list[Item]]]:
