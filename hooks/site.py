@@ -27,8 +27,10 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 
+import jinja2
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
@@ -93,6 +95,9 @@ def on_config(config):
     lib.downloads = os.environ.get("XINYU_DOWNLOADS", "1") != "0"   # 0: build without Word files (benchmark)
     STATE["lib"] = lib
     if DEV:
+        job = STATE.get("export")
+        if job is not None and job.poll() is None:
+            job.kill()              # a save while Word files are made: this build first, they after it
         STATE["shared"] = export.download_uris(lib) if lib.downloads else []
     else:
         _start_exports(lib)
@@ -142,8 +147,14 @@ def _dev_exports(site_dir: Path) -> None:
         STATE["dev_export_thread"].start()
 
 
+DEV_EXPORT_QUIET = 5.0     # seconds without a rebuild before the background export starts
+
+
 def _dev_export_loop() -> None:
     while STATE.get("dev_export_wanted"):
+        # Saves often come in bursts: wait for a quiet moment, so a save never waits for Word.
+        while time.monotonic() - STATE.get("dev_last_build", 0) < DEV_EXPORT_QUIET:
+            time.sleep(0.5)
         out = STATE.pop("dev_export_wanted")
         job = subprocess.Popen([sys.executable, "-m", "xinyu.export", out], cwd=str(ROOT), stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE, text=True, preexec_fn=lambda: os.nice(10))
@@ -237,6 +248,27 @@ def on_files(files, config):
             alt = f if other == lang else File(uri, None, config.site_dir, config.use_directory_urls, dest_uri=_dest(uri, other, config))
             f.alternates[other] = alt
     return files
+
+
+class _KeptTemplates(jinja2.BytecodeCache):
+    """Development build: the theme's compiled templates kept between rebuilds (MkDocs makes a
+    new template environment for each rebuild and would compile them all again)."""
+
+    def __init__(self):
+        self.kept: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.kept:
+            bucket.bytecode_from_string(self.kept[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.kept[bucket.key] = bucket.bytecode_to_string()
+
+
+def on_env(env, config, files):
+    if DEV:
+        env.bytecode_cache = STATE.setdefault("templates", _KeptTemplates())
+    return env
 
 
 def _has_markers(path: str) -> bool:
@@ -360,6 +392,7 @@ def on_post_build(config):
     offline.remove_sitemaps(site_dir)
     if DEV:
         STATE["dev"]["builds"] += 1
+        STATE["dev_last_build"] = time.monotonic()
         if STATE["lib"].downloads:
             _dev_exports(site_dir)
     else:

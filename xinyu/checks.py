@@ -639,11 +639,19 @@ def _normalised(item: Item) -> tuple[str, list[int]]:
     return "".join(chars), lines
 
 
+def _kept(item: Item, name: str, make):
+    """`make(item)`, kept on the item: an item is read once, and the development server keeps
+    unchanged items between rebuilds, so their text is normalised once."""
+    if name not in item.__dict__:
+        item.__dict__[name] = make(item)
+    return item.__dict__[name]
+
+
 def rule_near_duplicates(lib: Library, ctx) -> list[Problem]:
     cfg = data.config()["near_duplicate"]
     k = cfg["shared_run_chars"]
     items = lib.of("lesson") + lib.of("classmeeting") + lib.of("parent")
-    texts = {i.id: _normalised(i) for i in items}
+    texts = {i.id: _kept(i, "_normalised", _normalised) for i in items}
     # A shared run of k characters always contains a whole (k/2)-character block of the earlier
     # text that starts at a multiple of k/2. So the earlier texts are indexed by those blocks
     # only, every position of each later text is looked up, and a hit is extended both ways.
@@ -675,7 +683,8 @@ def rule_near_duplicates(lib: Library, ctx) -> list[Problem]:
             anchors[text[pos:pos + half]].append((iid, pos))
     # Overall overlap of character 12-grams, counted through an inverted index (each shared
     # 12-gram adds one to every pair of items that have it).
-    grams = {i.id: {texts[i.id][0][p:p + 12] for p in range(0, max(0, len(texts[i.id][0]) - 11))} for i in items}
+    grams = {i.id: _kept(i, "_grams12", lambda i: frozenset(texts[i.id][0][p:p + 12] for p in range(0, max(0, len(texts[i.id][0]) - 11))))
+             for i in items}
     counts = Counter(chain.from_iterable(grams.values()))
     common = {g for g, c in counts.items() if c > 1}
     owners: dict[str, list[str]] = defaultdict(list)

@@ -9,11 +9,14 @@ import yaml
 from .paths import DATA
 
 
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)     # libyaml when available: much faster
+
+
 def load_yaml(name: str, root: Path | None = None):
     """A YAML file of data/ (or of `root`)."""
     path = (root or DATA) / name
     with open(path, encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        return yaml.load(fh, Loader=LOADER)
 
 
 _CACHED: list = []

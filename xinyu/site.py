@@ -55,10 +55,13 @@ def rel(from_uri: str, to_uri: str) -> str:
     return posixpath.relpath(to_uri, posixpath.dirname(from_uri) or ".")
 
 
+DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)     # libyaml when available: much faster
+
+
 def _front(meta: dict) -> str:
     meta = {k: ([esc.page_meta(x) for x in v] if isinstance(v, list) else esc.page_meta(v)) if k in ("title", "description", "tags") else v
             for k, v in meta.items()}
-    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n"
+    return "---\n" + yaml.dump(meta, Dumper=DUMPER, allow_unicode=True, sort_keys=False) + "---\n\n"
 
 
 def _weeks(weeks: list[int], lang: str) -> str:
@@ -415,6 +418,17 @@ def _parent_details(item: Item, lang: str) -> str:
 
 
 def render_item(item: Item, lang: str, lib: Library | None = None) -> str:
+    """An item's page; made once per library and language (the coverage report reads the pages too)."""
+    if lib is None:
+        return _render_item(item, lang, lib)
+    made = lib.__dict__.setdefault("_rendered", {})
+    key = (item.src_uri, lang, lib.downloads)
+    if key not in made:
+        made[key] = _render_item(item, lang, lib)
+    return made[key]
+
+
+def _render_item(item: Item, lang: str, lib: Library | None = None) -> str:
     """The page for one lesson, parent module or training unit, in `lang`."""
     if item.kind == "overview":
         return render_overview(item, lib, lang)
