@@ -683,8 +683,7 @@ def rule_near_duplicates(lib: Library, ctx) -> list[Problem]:
             anchors[text[pos:pos + half]].append((iid, pos))
     # Overall overlap of character 12-grams, counted through an inverted index (each shared
     # 12-gram adds one to every pair of items that have it).
-    grams = {i.id: _kept(i, "_grams12", lambda i: frozenset(texts[i.id][0][p:p + 12] for p in range(0, max(0, len(texts[i.id][0]) - 11))))
-             for i in items}
+    grams = {i.id: {texts[i.id][0][p:p + 12] for p in range(0, max(0, len(texts[i.id][0]) - 11))} for i in items}
     counts = Counter(chain.from_iterable(grams.values()))
     common = {g for g, c in counts.items() if c > 1}
     owners: dict[str, list[str]] = defaultdict(list)
