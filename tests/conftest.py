@@ -86,3 +86,14 @@ def make_lesson(tree: "Tree", lesson_id: str, grade: int, semester: str, weeks, 
     if "life" in topics:
         text = text.replace("sensitivity: care", "sensitivity: high")
     tree.write(f"lessons/grade-{grade:02d}/{lesson_id}.md", text)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium through Playwright, one per test module."""
+    from playwright.sync_api import sync_playwright
+    from browser import ARGS, CHROMIUM
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()

@@ -7,9 +7,8 @@ import sys
 import zipfile
 
 import pytest
-from playwright.sync_api import sync_playwright
 
-from browser import ARGS, CHROMIUM, search
+from browser import search
 from conftest import ROOT
 
 GAOZHONG = ROOT / "examples/schools/gaozhong.yml"
@@ -28,14 +27,6 @@ def school_bundle(tmp_path_factory):
     with zipfile.ZipFile(archive) as zf:
         zf.extractall(root)
     return root / "xinyu-offline-gaozhong-t21"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 def open_at(browser, url: str, when: str):

@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from . import data
-from .content import Item, Library, Problem, load
+from .content import Item, Library, Problem, file_stamp, load
 from .model import TIMED_SECTION, required_sections
 from .paths import DATA, DOCS, ROOT
 from . import drawing
@@ -934,16 +934,8 @@ def check_docs(docs: Path = DOCS) -> list[Problem]:
 
 # --------------------------------------------------------------------------- entry point
 
-def _stamp(path: Path):
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return (st.st_mtime_ns, st.st_size)
-
-
 def _stamps(folder: Path) -> tuple:
-    return tuple(sorted((str(p), _stamp(p)) for p in folder.rglob("*") if p.is_file())) if folder.is_dir() else ()
+    return tuple(sorted((str(p), file_stamp(p)) for p in folder.rglob("*") if p.is_file())) if folder.is_dir() else ()
 
 
 def check(lib: Library | None = None, root: Path | None = None, docs: Path | None = None,
@@ -961,10 +953,12 @@ def check(lib: Library | None = None, root: Path | None = None, docs: Path | Non
     if item_cache is not None:
         context_key = hash((frozenset(ctx["pages"]), frozenset((i.id, i.kind) for i in lib.items),
                             _stamps(root / "data"), _stamps(root / "lessons" / "drawings")))
+    live = set()
     for item in lib.items:
         key = None
         if item_cache is not None:
-            key = (item.path, _stamp(item.path), _stamp(item.path.with_name(f"{item.path.stem}.en.md")), context_key)
+            key = (item.path, file_stamp(item.path), file_stamp(item.path.with_name(f"{item.path.stem}.en.md")), context_key)
+            live.add(key)
             if key in item_cache:
                 problems.extend(item_cache[key])
                 continue
@@ -973,7 +967,6 @@ def check(lib: Library | None = None, root: Path | None = None, docs: Path | Non
             item_cache[key] = found
         problems.extend(found)
     if item_cache is not None:       # forget items since changed or removed
-        live = {(i.path, _stamp(i.path), _stamp(i.path.with_name(f"{i.path.stem}.en.md")), context_key) for i in lib.items}
         for key in [k for k in item_cache if k not in live]:
             del item_cache[key]
     for rule in LIBRARY_RULES:

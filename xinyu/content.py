@@ -241,7 +241,8 @@ def misnamed_files(root: Path | None = None) -> list[Problem]:
     return out
 
 
-def _stamp(path: Path):
+def file_stamp(path: Path):
+    """(modification time, size) of a file, or None when it is gone: what says a file changed."""
     try:
         st = path.stat()
     except OSError:
@@ -257,7 +258,7 @@ def load(root: Path | None = None, reuse: dict | None = None) -> Library:
     lib.problems.extend(misnamed_files(root))
     for kind, path in content_files(root):
         if reuse is not None:
-            key = (kind, path, _stamp(path))
+            key = (kind, path, file_stamp(path))
             if key not in reuse:
                 reuse[key] = load_item(kind, path)
             item, problems = reuse[key]
@@ -267,7 +268,7 @@ def load(root: Path | None = None, reuse: dict | None = None) -> Library:
         if item:
             lib.items.append(item)
     if reuse is not None:           # forget files since changed or removed
-        live = {(kind, path, _stamp(path)) for kind, path in content_files(root)}
+        live = {(kind, path, file_stamp(path)) for kind, path in content_files(root)}
         for key in [k for k in reuse if k not in live]:
             del reuse[key]
     return lib

@@ -18,6 +18,7 @@ from . import escape as esc
 from .content import Item, Library
 from .drawing import RUBY
 from .drawing import FOLDER as DRAWINGS
+from .drawing import folder as drawing_folder
 from .worksheet import Worksheet
 
 LANGS = ("zh", "en")
@@ -741,7 +742,7 @@ def plans_index(lib: Library, lang: str) -> str:
 def drawing_files(lib: Library) -> dict[str, bytes]:
     """The line drawings (lessons/drawings/*.svg), placed in the site beside the lessons."""
     from .paths import ROOT
-    folder = (lib.root or ROOT) / DRAWINGS
+    folder = drawing_folder(lib.root or ROOT)
     return {f"{DRAWINGS}/{p.name}": p.read_bytes() for p in sorted(folder.glob("*.svg"))} if folder.is_dir() else {}
 
 
